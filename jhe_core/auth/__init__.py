@@ -1,0 +1,1 @@
+"""The OAuth2 / OpenID Connect authorization server and bearer authentication."""

@@ -1,0 +1,91 @@
+"""Database: one peewee ``DatabaseProxy`` bound per app to SQLite (WAL) or PostgreSQL.
+
+The proxy lives here because peewee models bind to it at class definition; which database it
+points at is decided by ``create_app`` from config, so two apps in one process need two
+processes or sequential use (tests build one app per module).
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+import peewee
+from playhouse.pool import PooledPostgresqlDatabase
+
+from jhe_core.config import ConfigError
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+    "cache_size": -32000,
+}
+
+
+class MemorySqliteDatabase(peewee.SqliteDatabase):
+    """An in-memory database for tests: one connection shared by all threads, never closed
+    (closing it would throw the data away)."""
+
+    def close(self):
+        return False
+
+
+def make_database(url: str) -> peewee.Database:
+    """A peewee database for a ``sqlite:///path`` or ``postgresql://user@host:port/name`` URL."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path[1:] if parsed.path.startswith("//") else parsed.path) or ":memory:"
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            path = url[len("sqlite:///"):]
+        if path == ":memory:":
+            return MemorySqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS, check_same_thread=False,
+                                        thread_safe=False)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    if parsed.scheme in ("postgres", "postgresql"):
+        options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        return PooledPostgresqlDatabase(
+            parsed.path.lstrip("/") or "postgres",
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or 5432,
+            max_connections=int(options.pop("max_connections", 32)),
+            stale_timeout=300,
+            autorollback=True,
+            **options,
+        )
+    raise ConfigError(f"database_url: expected sqlite:///PATH or postgresql://..., got {url!r}")
+
+
+def bind(url: str) -> peewee.Database:
+    """Point the shared proxy at the database for ``url`` and return it."""
+    db = make_database(url)
+    current = database.obj
+    if current is not None and not current.is_closed():
+        current.close()
+    database.initialize(db)
+    return db
+
+
+def is_postgres(db=None) -> bool:
+    db = db or database.obj
+    return isinstance(db, peewee.PostgresqlDatabase)
+
+
+class ConnectionMiddleware:
+    """One connection per request, returned to the pool (or closed) afterwards."""
+
+    def process_request(self, req, resp):
+        database.connect(reuse_if_open=True)
+
+    def process_response(self, req, resp, resource, req_succeeded):
+        if not database.is_closed():
+            database.close()
+
+
+def env_database_url() -> str | None:
+    return os.environ.get("JHE_DATABASE_URL")

@@ -1,0 +1,1 @@
+"""Core plugin ``core.fhir``: the FHIR R5 API."""
