@@ -29,7 +29,7 @@ def create_app(config=None, plugins=None, *, migrate: bool = True) -> falcon.App
     """Build a WSGI app from ``config`` (a ``Config``, a dict of overrides, or None) and the
     installed plugins plus any given in ``plugins`` (modules or objects, or ``(name, obj)``)."""
     exchange = build_exchange(config, plugins, migrate=migrate)
-    app = JHEApp(middleware=[ConnectionMiddleware(), RequestActorMiddleware(exchange)]
+    app = JHEApp(middleware=[ConnectionMiddleware(exchange.db), RequestActorMiddleware(exchange)]
                      + [mw for _, mws in call_each(exchange.pm, "register_middleware", exchange=exchange)
                         for mw in mws])
     app.req_options.strip_url_path_trailing_slash = True

@@ -62,13 +62,20 @@ def make_database(url: str) -> peewee.Database:
 
 
 def bind(url: str) -> peewee.Database:
-    """Point the shared proxy at the database for ``url`` and return it."""
+    """Point the shared proxy at a new database for ``url`` and return it."""
     db = make_database(url)
+    activate(db)
+    return db
+
+
+def activate(db) -> None:
+    """Point the shared proxy at ``db`` (closing this thread's connection to the previous one)."""
     current = database.obj
+    if current is db:
+        return
     if current is not None and not current.is_closed():
         current.close()
     database.initialize(db)
-    return db
 
 
 def is_postgres(db=None) -> bool:
@@ -77,9 +84,17 @@ def is_postgres(db=None) -> bool:
 
 
 class ConnectionMiddleware:
-    """One connection per request, returned to the pool (or closed) afterwards."""
+    """One connection per request, returned to the pool (or closed) afterwards.
+
+    It also points the shared proxy at this app's database: a process serves one app, but
+    tests build several side by side and use them in turn."""
+
+    def __init__(self, db):
+        self.db = db
 
     def process_request(self, req, resp):
+        if database.obj is not self.db:
+            database.initialize(self.db)
         database.connect(reuse_if_open=True)
 
     def process_response(self, req, resp, resource, req_succeeded):

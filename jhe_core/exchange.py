@@ -32,6 +32,11 @@ class Exchange:
     def hook(self):
         return self.pm.hook
 
+    def activate(self) -> None:
+        """Point the models at this app's database (for code and tests outside a request)."""
+        from jhe_core.db import activate
+        activate(self.db)
+
     def plugin_config(self, name: str) -> dict:
         """The validated ``[plugins.<name>]`` section (schema defaults filled in)."""
         return self.config.plugin(name)

@@ -233,6 +233,11 @@ def send_email(exchange, message):
 
     :param exchange: the app's ``Exchange``.
     :param message: a dict ``{"to": [addresses], "subject", "text", "html" (optional)}``.
+        Addresses are ``user@example.org`` or ``Name <user@example.org>``. Instead of
+        ``subject``/``text``/``html`` a message may name a template: ``"template"`` (name),
+        ``"context"`` (dict of its values) and optionally ``"template_dirs"`` (the caller's
+        template folders); ``"reply_to"`` (one address) is optional.
     :returns: a dict describing the delivery (``{"backend", "message_id"}``); None means no
-        sender is configured. Raise ``ServiceUnavailable`` when delivery failed.
+        sender is configured. Raise ``BadRequest`` for a malformed message and
+        ``ServiceUnavailable`` when delivery failed.
     """

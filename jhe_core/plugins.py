@@ -76,7 +76,8 @@ def make_plugin_manager(config, plugins=None) -> tuple[pluggy.PluginManager, dic
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise StartupError(f"plugin {exc.plugin_name!r}: {exc}") from None
+        name = pm.get_name(exc.plugin) or repr(exc.plugin)
+        raise StartupError(f"plugin {name!r}: {exc}") from None
     return pm, info
 
 

@@ -7,8 +7,12 @@ anything an administrator changed stay as they are); FHIR types live on the exch
 from jhe_core import models as m
 from jhe_core.db import is_postgres
 from jhe_core.models.base import create_with_id_floor
-from jhe_core.models.data_sources import FIRST_DATA_SOURCE_ID
 from jhe_core.plugins import StartupError, call_each
+
+
+# Plugin-declared data sources without an id are numbered apart from the ones deployments
+# create by hand (from 70001), so demo and documented ids never collide with them.
+FIRST_PLUGIN_DATA_SOURCE_ID = 80001
 
 
 def load(exchange, *, write: bool = True) -> None:
@@ -77,7 +81,7 @@ def sync_data_sources(exchange) -> None:
                 fields = {"name": source["name"], "type": source.get("type", "personal_device")}
                 if source.get("id"):
                     fields["id"] = source["id"]
-                row = create_with_id_floor(m.DataSource, FIRST_DATA_SOURCE_ID, **fields)
+                row = create_with_id_floor(m.DataSource, FIRST_PLUGIN_DATA_SOURCE_ID, **fields)
                 _bump_sequence(m.DataSource)
             for code in source.get("codes", []):
                 if code not in codes:

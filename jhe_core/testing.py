@@ -29,7 +29,7 @@ DEMO_PATIENT_EMAILS = {10001: "john.smith@example.com", 10002: "maria.garcia@exa
                        10003: "wei.chen@example.com"}
 
 
-def test_database_url() -> str:
+def database_url_for_tests() -> str:
     return os.environ.get("JHE_TEST_DATABASE_URL") or MEMORY_URL
 
 
@@ -42,7 +42,7 @@ def make_test_app(*, enabled=None, disabled=(), plugins=None, config=None, demo=
     :param plugins: extra plugin objects, or ``(name, object)`` pairs.
     :param config: further config overrides (nested dict).
     """
-    url = database_url or test_database_url()
+    url = database_url or database_url_for_tests()
     overrides = {
         "database_url": url,
         "data_dir": data_dir or tempfile.mkdtemp(prefix="jhe-test-"),

@@ -32,6 +32,7 @@ def create_with_id_floor(model, floor: int, **fields):
     """Create a row whose ids start at ``floor`` (patients and studies at 10001, data sources
     at 70001, as in the guides). PostgreSQL sequences start there from the first migration;
     SQLite assigns max(id)+1, so only the first row needs an explicit id."""
-    if "id" not in fields and not model.select(model.id).where(model.id >= floor).exists():
+    from jhe_core.db import is_postgres
+    if "id" not in fields and not is_postgres() and not model.select(model.id).where(model.id >= floor).exists():
         fields["id"] = floor
     return model.create(**fields)
