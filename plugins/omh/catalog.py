@@ -54,8 +54,8 @@ class SchemaCatalog:
         """Every body schema shipped (the header schema is not a data type)."""
         return sorted(sid for sid in self._ids if str(sid) != HEADER_SCHEMA_ID)
 
-    def has(self, schema_id: SchemaId) -> bool:
-        return schema_id in self._ids
+    def is_data_type(self, schema_id: SchemaId) -> bool:
+        return schema_id in self._ids and str(schema_id) != HEADER_SCHEMA_ID
 
     def schema(self, schema_id: SchemaId | str) -> dict:
         key = str(schema_id)

@@ -122,6 +122,7 @@ def smtp_servers(certificates):
     AUTH required) and ``tls`` (implicit TLS, no auth)."""
     servers = {
         "plain": start_server(),
+        # Plain-text AUTH (aiosmtpd warns about it) lets the test see the login on the wire.
         "auth": start_server(authenticator=check_password, auth_required=True, auth_require_tls=False),
         "starttls": start_server(tls_context=server_tls_context(certificates), require_starttls=True,
                                  authenticator=check_password, auth_required=True),
