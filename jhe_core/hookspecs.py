@@ -199,7 +199,7 @@ def observations_stored(exchange, observations):
 
 
 @hookspec(firstresult=True)
-def invitation_link(exchange, patient, code):
+def invitation_link(exchange, patient, code, base_url):
     """Build the URL a patient opens to connect an app.
 
     Stops at first non-None result.
@@ -207,6 +207,8 @@ def invitation_link(exchange, patient, code):
     :param exchange: the app's ``Exchange``.
     :param patient: the ``Patient`` row.
     :param code: the one-time invitation code (plain text, shown once).
+    :param base_url: the server's public base URL as the practitioner's request reached it
+        (``base_url`` from config when set), e.g. ``https://jhe.example.org``.
     :returns: the link as a string, or None.
     """
 

@@ -153,3 +153,17 @@ class Body:
                 raise _bad(self.label(name), "must be an id or an object with an id.")
             value = value["id"]
         return parse_id(value, self.label(name))
+
+
+def query_text(req, name: str, *, required: bool = False, max_length: int = 255):
+    """A string from the query string, stripped; None when absent or blank."""
+    value = (req.get_param(name) or "").strip()
+    if not value:
+        if required:
+            raise _bad(name, "is required.")
+        return None
+    if "\x00" in value:
+        raise _bad(name, "may not contain NUL characters.")
+    if len(value) > max_length:
+        raise _bad(name, f"must be at most {max_length} characters.")
+    return value

@@ -1,5 +1,7 @@
 """``jhe email test --to ADDRESS``: send a test message through the configured backend."""
 
+import logging
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import click
@@ -26,11 +28,12 @@ def email_test(obj, to):
     if settings.get("backend") == "none":
         raise click.ClickException('no email backend is configured (plugins.email.backend = "none")')
     try:
-        content = render_template(exchange, "test", {
-            "backend": settings["backend"],
-            "sent_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
-        })
-        result = exchange.hook.send_email(exchange=exchange, message={"to": [to], **content})
+        with quiet_unconfigured_logging():
+            content = render_template(exchange, "test", {
+                "backend": settings["backend"],
+                "sent_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+            })
+            result = exchange.hook.send_email(exchange=exchange, message={"to": [to], **content})
     except JHEError as exc:
         raise click.ClickException(exc.message) from None
     if result is None:
@@ -40,3 +43,19 @@ def email_test(obj, to):
         click.echo(f"written to {result['path']}")
     if result.get("refused"):
         raise click.ClickException(f"the server refused: {', '.join(result['refused'])}")
+
+
+@contextmanager
+def quiet_unconfigured_logging():
+    """With no logging set up, Python would print the plugin's ERROR line next to the command's
+    own report of the same failure; the command's report is enough. Configured logging is kept."""
+    logger = logging.getLogger("jhe.email")
+    if logging.getLogger().handlers:
+        yield
+        return
+    silencer = logging.NullHandler()
+    logger.addHandler(silencer)
+    try:
+        yield
+    finally:
+        logger.removeHandler(silencer)

@@ -8,7 +8,7 @@ adds ``jhe omh`` to the command line.
 
 from jhe_core import hookimpl
 
-from jhe_plugins.omh.attachment import stored_data
+from jhe_plugins.omh.attachment import AttachmentError, decode_attachment, stored_data
 from jhe_plugins.omh.catalog import default_catalog
 from jhe_plugins.omh.codes import OMH_SYSTEM, observation_codes
 from jhe_plugins.omh.validation import validate_data_point
@@ -26,22 +26,12 @@ def validate_observation(exchange, observation, context):
         return []
     data = context.data
     if data is None:
-        # None is either undecodable data (the core reports why) or a JSON null (ours to report).
-        data = stored_data_or_marker(observation)
-        if data is UNDECODABLE:
+        # None is either undecodable data, which the core reports, or a JSON null, ours to report.
+        try:
+            data = decode_attachment(observation)
+        except AttachmentError:
             return []
     return validate_data_point(data, code.coding_code, effective=context.effective)
-
-
-UNDECODABLE = object()
-
-
-def stored_data_or_marker(observation: dict):
-    from jhe_plugins.omh.attachment import AttachmentError, decode_attachment
-    try:
-        return decode_attachment(observation)
-    except AttachmentError:
-        return UNDECODABLE
 
 
 @hookimpl

@@ -13,8 +13,6 @@ from jhe_core import BadRequest, ServiceUnavailable
 
 SUBJECT = "Résumé of your study — 測試"
 TEXT = "Grüße, Zoë!\nYour data arrived. ✓\n"
-pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-
 HTML = "<p>Grüße, <b>Zoë</b>! ✓</p>"
 
 
@@ -50,7 +48,7 @@ def plain_app(email_app, smtp_servers):
     return email_app(**smtp_section(smtp_servers["plain"]))
 
 
-def test_delivers_text_and_html_with_encoded_headers(plain_app, fresh_servers):
+def test_hook_send_email_delivers_text_and_html_with_encoded_headers(plain_app, fresh_servers):
     result = send(plain_app)
     assert result["backend"] == "smtp"
     (envelope,) = fresh_servers["plain"].recorder.envelopes
