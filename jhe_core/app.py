@@ -35,6 +35,10 @@ def create_app(config=None, plugins=None, *, migrate: bool = True) -> falcon.App
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_qs_csv = False
     app.resp_options.default_media_type = "application/json"
+    # FHIR bodies and OperationOutcomes are JSON under their own media type.
+    json_handler = falcon.media.JSONHandler()
+    app.req_options.media_handlers["application/fhir+json"] = json_handler
+    app.resp_options.media_handlers["application/fhir+json"] = json_handler
     for path, (_, route) in sorted(exchange.routes.items()):
         if route.suffix:
             app.add_route(path, route.resource, suffix=route.suffix)

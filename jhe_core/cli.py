@@ -86,10 +86,7 @@ def seed(obj, demo, password):
     from jhe_core.seed import DEMO_PASSWORD, seed_demo
     exchange = obj.exchange()
     with exchange.db.connection_context():
-        created = seed_demo(password or DEMO_PASSWORD)
-        extra = exchange.services.get("seed_demo_extra")
-        if extra:
-            created.update(extra(exchange))
+        created = seed_demo(password or DEMO_PASSWORD, exchange=exchange)
     summary = ", ".join(f"{count} {what}" for what, count in created.items())
     click.echo(f"demo data ready (created: {summary})")
     click.echo(f"demo practitioners log in with password: {password or DEMO_PASSWORD}")
@@ -188,6 +185,26 @@ def serve(obj, host, port, workers, threads, demo):
     if demo:
         obj.overrides["demo"] = True
     run(obj)
+
+
+@cli.group("plugin")
+def plugin_group():
+    """Write new plugins."""
+
+
+@plugin_group.command("new")
+@click.argument("name")
+@click.option("--directory", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Where to create the jhe-NAME folder.")
+def plugin_new(name, directory):
+    """Write a minimal working plugin distribution jhe-NAME (entry point, one hook, one test)."""
+    from jhe_core.scaffold import ScaffoldError, write_plugin
+    try:
+        root = write_plugin(name, directory)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {root}")
+    click.echo(f"next: pip install -e {root} && jhe plugins && (cd {root} && pytest)")
 
 
 _plugin_commands_loaded = []

@@ -4,11 +4,16 @@ Codes and data sources end up as database rows (insert-if-missing, so existing i
 anything an administrator changed stay as they are); FHIR types live on the exchange.
 """
 
+import peewee
+
+import logging
+
 from jhe_core import models as m
 from jhe_core.db import is_postgres
-from jhe_core.models.base import create_with_id_floor
 from jhe_core.plugins import StartupError, call_each
 
+
+log = logging.getLogger("jhe.registries")
 
 # Plugin-declared data sources without an id are numbered apart from the ones deployments
 # create by hand (from 70001), so demo and documented ids never collide with them.
@@ -66,6 +71,14 @@ def sync_codes(exchange) -> None:
                 _bump_sequence(m.CodeableConcept)
 
 
+def _next_plugin_data_source_id() -> int:
+    # Explicit on both backends: PostgreSQL's sequence starts at the hand-made floor (70001),
+    # which would hand a plugin's source an id the guides' examples use.
+    highest = m.DataSource.select(peewee.fn.MAX(m.DataSource.id)).where(
+        m.DataSource.id >= FIRST_PLUGIN_DATA_SOURCE_ID).scalar()
+    return (highest or FIRST_PLUGIN_DATA_SOURCE_ID - 1) + 1
+
+
 def sync_data_sources(exchange) -> None:
     declared = [(plugin_name, source)
                 for plugin_name, answer in call_each(exchange.pm, "register_data_sources", exchange=exchange)
@@ -78,14 +91,16 @@ def sync_data_sources(exchange) -> None:
             row = m.DataSource.get_or_none(m.DataSource.id == source["id"]) if source.get("id") else None
             row = row or m.DataSource.get_or_none(m.DataSource.name == source["name"])
             if row is None:
-                fields = {"name": source["name"], "type": source.get("type", "personal_device")}
-                if source.get("id"):
-                    fields["id"] = source["id"]
-                row = create_with_id_floor(m.DataSource, FIRST_PLUGIN_DATA_SOURCE_ID, **fields)
+                fields = {"name": source["name"], "type": source.get("type", "personal_device"),
+                          "id": source.get("id") or _next_plugin_data_source_id()}
+                row = m.DataSource.create(**fields)
                 _bump_sequence(m.DataSource)
             for code in source.get("codes", []):
                 if code not in codes:
-                    raise StartupError(f"data source {source['name']!r} of plugin {plugin_name!r} "
-                                       f"supports unknown code {code!r}")
+                    # The plugin declaring the code may be switched off: the source still
+                    # appears, without that scope, and says so in the log.
+                    log.warning("data source %r of plugin %r: unknown code %r is not linked",
+                                source["name"], plugin_name, code)
+                    continue
                 m.DataSourceSupportedScope.insert(data_source=row, scope_code=codes[code]) \
                     .on_conflict_ignore().execute()

@@ -3,7 +3,9 @@
 Idempotent: every row is looked up by its natural key or fixed id before it is created.
 """
 
+import base64
 import datetime
+import json
 
 from jhe_core import models as m
 from jhe_core.auth.passwords import hash_password
@@ -20,7 +22,7 @@ DEMO_CODES = [
     (5, "omh:oxygen-saturation:2.0", "Oxygen Saturation"),
     (6, "omh:respiratory-rate:2.0", "Respiratory Rate"),
     (7, "omh:step-count:3.0", "Step Count"),
-    (8, "omh:body-weight:2.0", "Body Weight"),
+    (8, "omh:body-weight:3.0", "Body Weight"),
 ]
 
 DEMO_ORGANIZATIONS = [(1, "Example Clinic", "prov"), (2, "Northside Research Institute", "prov")]
@@ -96,9 +98,17 @@ def ensure_user(email, first, last, *, user_type="practitioner", superuser=False
     return user
 
 
-def seed_demo(password: str = DEMO_PASSWORD) -> dict:
-    """Create the demo rows that are missing; returns counts of what was created."""
+def seed_demo(password: str = DEMO_PASSWORD, exchange=None) -> dict:
+    """Create the demo rows that are missing; returns counts of what was created. With the
+    app's ``exchange``, also the demo observations (they go through the ingest pipeline)."""
     created = {"organizations": 0, "users": 0, "patients": 0, "studies": 0}
+    _seed_rows(password, created)
+    if exchange is not None:
+        created["observations"] = seed_demo_observations(exchange)
+    return created
+
+
+def _seed_rows(password, created):
     with m.User._meta.database.atomic():
         ensure_codes()
         codes = {c.id: c for c in m.CodeableConcept.select()}
@@ -158,7 +168,52 @@ def seed_demo(password: str = DEMO_PASSWORD) -> dict:
             m.OAuthClient.get_or_create(client_id=client_id, defaults={
                 "name": name, "client_type": "public", "redirect_uris": redirects, "grant_types": grants,
                 "skip_authorization": True})
-    return created
+
+
+# patient, data source, code (OMH schema name, version), body template, effective times (UTC)
+DEMO_OBSERVATIONS = [
+    (10001, 70001, ("blood-glucose", "4.0"), lambda value: {"blood_glucose": {"value": value, "unit": "mg/dL"}},
+     [("2024-05-01T07:30:00Z", 96), ("2024-05-01T12:45:00Z", 142), ("2024-05-02T07:35:00Z", 101)]),
+    (10003, 70003, ("heart-rate", "2.0"), lambda value: {"heart_rate": {"value": value, "unit": "beats/min"}},
+     [("2024-05-01T08:00:00Z", 64), ("2024-05-01T18:10:00Z", 77), ("2024-05-02T08:05:00Z", 61)]),
+]
+DEMO_IDENTIFIER_SYSTEM = "https://jhe.example.org/demo-observations"
+
+
+def demo_observation(patient_id, source_id, schema, body, when, serial) -> dict:
+    """A consented OMH data point wrapped in an R5 Observation, as a phone app uploads it."""
+    name, version = schema
+    uuid = f"00000000-0000-4000-8000-{patient_id:06d}{serial:06d}"
+    data_point = {
+        "header": {"uuid": uuid, "schema_id": {"namespace": "omh", "name": name, "version": version},
+                   "source_creation_date_time": when, "modality": "sensed"},
+        "body": {**body, "effective_time_frame": {"date_time": when}},
+    }
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "identifier": [{"system": DEMO_IDENTIFIER_SYSTEM, "value": uuid}],
+        "code": {"coding": [{"system": OMH, "code": f"omh:{name}:{version}"}]},
+        "subject": {"reference": f"Patient/{patient_id}"},
+        "device": {"reference": f"Device/{source_id}"},
+        "valueAttachment": {"contentType": "application/json",
+                            "data": base64.b64encode(json.dumps(data_point).encode()).decode()},
+    }
+
+
+def seed_demo_observations(exchange) -> int:
+    """Store the demo observations that are missing (as the superuser, through the ingest
+    pipeline, idempotent by identifier); returns how many were created."""
+    from jhe_core.actors import Actor
+    from jhe_core.services.observations import ingest
+
+    admin = m.User.get(m.User.email == "admin@example.com")
+    resources = [demo_observation(patient_id, source_id, schema, make_body(value), when, serial)
+                 for patient_id, source_id, schema, make_body, points in DEMO_OBSERVATIONS
+                 for serial, (when, value) in enumerate(points, start=1)]
+    conditions = [f"identifier={DEMO_IDENTIFIER_SYSTEM}|{r['identifier'][0]['value']}" for r in resources]
+    results = ingest(exchange, Actor(user=admin), resources, atomic=True, if_none_exist=conditions)
+    return sum(1 for result in results if result.status == 201)
 
 
 def is_empty() -> bool:

@@ -19,10 +19,7 @@ def prepare(ctx) -> object:
         from jhe_core.seed import DEMO_PASSWORD, is_empty, seed_demo
         with exchange.db.connection_context():
             if is_empty():
-                seed_demo()
-                extra = exchange.services.get("seed_demo_extra")
-                if extra:
-                    extra(exchange)
+                seed_demo(exchange=exchange)
                 click.echo(f"loaded demo data; practitioner@example.com / {DEMO_PASSWORD}")
     exchange.db.close()
     return config

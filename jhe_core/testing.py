@@ -75,10 +75,7 @@ def _all_plugin_models():
 def seed_demo_data(exchange):
     from jhe_core.seed import seed_demo
     with exchange.db.connection_context():
-        seed_demo()
-        extra = exchange.services.get("seed_demo_extra")
-        if extra:
-            extra(exchange)
+        seed_demo(exchange=exchange)
 
 
 def token_for(email: str, scopes=("openid", "read", "write"), client_id: str | None = "jhe-cli") -> str:
@@ -127,3 +124,118 @@ def serve_in_thread(app, host: str = "127.0.0.1"):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -------------------------------------------------------------------------
+# For plugin authors: consent set-up, uploads and reads through the public APIs
+# -------------------------------------------------------------------------
+
+OMH_SYSTEM = "https://w3id.org/openmhealth"
+
+
+def token_for_patient(patient_id: int, scopes=("openid", "read", "write")) -> str:
+    """An access token for the patient's own account."""
+    patient = m.Patient.get_by_id(patient_id)
+    return token_for(patient.user.email, scopes=scopes)
+
+
+def grant_consent(patient_id: int, study_id: int, codes, *, data_source=None) -> None:
+    """Make ``patient_id`` able to share ``codes`` from ``data_source`` in ``study_id``: the study
+    requests each code and uses the data source, the patient is enrolled and has consented.
+
+    :param codes: code strings (``"omh:heart-rate:2.0"``, or ``"system|code"``) or code ids.
+    :param data_source: a data source id or name (a plugin's source is numbered by the database).
+    """
+    from jhe_core.services import consents, studies
+    study = m.Study.get_by_id(study_id)
+    patient = m.Patient.get_by_id(patient_id)
+    concepts = [_code_row(code) for code in codes]
+    with m.Study._meta.database.atomic():
+        for concept in concepts:
+            studies.add_scope_request(study, concept.id)
+        if data_source is not None:
+            source = (m.DataSource.get(m.DataSource.name == data_source) if isinstance(data_source, str)
+                      else m.DataSource.get_by_id(data_source))
+            studies.add_data_source(study, source.id)
+        m.StudyPatient.insert(study=study, patient=patient).on_conflict_ignore().execute()
+        consents.record_consents(patient, [(study, concept, True) for concept in concepts])
+
+
+def _code_row(code) -> m.CodeableConcept:
+    if isinstance(code, int):
+        return m.CodeableConcept.get_by_id(code)
+    system, sep, value = code.partition("|")
+    if not sep:
+        system, value = None, code
+    query = m.CodeableConcept.select().where(m.CodeableConcept.coding_code == value)
+    if system:
+        query = query.where(m.CodeableConcept.coding_system == system)
+    row = query.order_by(m.CodeableConcept.id).first()
+    if row is None:
+        raise LookupError(f"no observation code {code!r} is registered (is the plugin declaring it loaded?)")
+    return row
+
+
+def upload(client, token: str, resources, *, transaction: bool = False) -> list[dict]:
+    """POST ``resources`` (Observation dicts) as one FHIR ``batch`` (or ``transaction``) Bundle
+    to ``/fhir/r5`` through a ``falcon.testing.TestClient``; returns the response entries, each
+    with ``response.status`` (``"201 Created"``) and ``location``, or ``outcome`` on failure.
+
+    :raises AssertionError: when the Bundle as a whole is refused (a failed transaction).
+    """
+    bundle = {"resourceType": "Bundle", "type": "transaction" if transaction else "batch",
+              "entry": [{"resource": resource, "request": {"method": "POST", "url": "Observation"}}
+                        for resource in resources]}
+    result = client.simulate_post("/fhir/r5", json=bundle, headers={
+        **auth_headers(token), "Content-Type": "application/fhir+json"})
+    assert result.status_code == 200, f"upload refused: {result.status_code} {result.text}"
+    return result.json["entry"]
+
+
+def entry_statuses(entries) -> list[int]:
+    """The HTTP status of each entry of a batch response (``[201, 403, ...]``)."""
+    return [int(entry["response"]["status"].split()[0]) for entry in entries]
+
+
+def read_back(client, token: str, patient_id: int, code: str) -> list[dict]:
+    """Every Observation of ``patient_id`` with ``code`` the caller may read, through FHIR search
+    (``/fhir/r5/Observation?patient=...&code=...``), following ``next`` links.
+
+    :param code: ``"system|code"``, or a bare Open mHealth code (``"omh:heart-rate:2.0"``).
+    """
+    from urllib.parse import urlsplit
+    token_param = code if "|" in code else f"{OMH_SYSTEM}|{code}"
+    path, query = "/fhir/r5/Observation", {"patient": str(patient_id), "code": token_param}
+    query_string, found = None, []
+    while True:
+        result = client.simulate_get(path, params=query, query_string=query_string, headers=auth_headers(token))
+        assert result.status_code == 200, f"search refused: {result.status_code} {result.text}"
+        bundle = result.json
+        found += [entry["resource"] for entry in bundle.get("entry", [])]
+        link = next((link["url"] for link in bundle.get("link", []) if link.get("relation") == "next"), None)
+        if link is None:
+            return found
+        parts = urlsplit(link)
+        path, query, query_string = parts.path, None, parts.query
+
+
+def attachment_data(observation: dict):
+    """The decoded JSON an Observation carries in ``valueAttachment`` (an OMH data point)."""
+    import base64
+    import json
+    return json.loads(base64.b64decode(observation["valueAttachment"]["data"]).decode("utf-8"))
+
+
+def api_list(client, token: str, path: str, **params) -> list[dict]:
+    """Every item of an ``/api/v1`` list (``{count, next, previous, results}``), following ``next``."""
+    from urllib.parse import urlsplit
+    items, query, query_string = [], {k: str(v) for k, v in params.items()}, None
+    while True:
+        result = client.simulate_get(path, params=query, query_string=query_string, headers=auth_headers(token))
+        assert result.status_code == 200, f"{path}: {result.status_code} {result.text}"
+        body = result.json
+        items += body["results"]
+        if not body.get("next"):
+            return items
+        parts = urlsplit(body["next"])
+        path, query, query_string = parts.path, None, parts.query

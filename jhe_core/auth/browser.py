@@ -85,16 +85,18 @@ class AuthorizeResource:
         redirect(resp, headers_out["Location"], status)
 
 
+FATAL_MESSAGES = (
+    (errors.MissingClientIdError, "The request names no client_id."),
+    (errors.InvalidClientIdError, "Unknown client: no application is registered with this client_id."),
+    (errors.MismatchingRedirectURIError, "The redirect_uri is not registered for this client."),
+    (errors.InvalidRedirectURIError, "The redirect_uri must be an absolute URI."),
+    (errors.MissingRedirectURIError, "The request names no redirect_uri and the client has no single default one."),
+)
+
+
 def describe(exc: errors.OAuth2Error) -> str:
-    messages = {
-        "invalid_client_id": "Unknown client: no application is registered with this client_id.",
-        "missing_client_id": "The request names no client_id.",
-        "mismatching_redirect_uri": "The redirect_uri is not registered for this client.",
-        "invalid_redirect_uri": "The redirect_uri must be an absolute URI.",
-        "missing_redirect_uri": "The request names no redirect_uri and the client has no single default one.",
-    }
-    detail = messages.get(exc.error) or exc.description or exc.error
-    return f"{detail} ({exc.error})"
+    detail = next((text for kind, text in FATAL_MESSAGES if isinstance(exc, kind)), None)
+    return f"{detail or exc.description or exc.error} ({exc.error})"
 
 
 def error_uri(oauth_request, error: str, description: str) -> str:

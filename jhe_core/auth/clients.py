@@ -96,6 +96,8 @@ def create_client(client_id: str, *, name: str = "", client_type: str = "public"
     client_id = (client_id or "").strip()
     if not client_id or len(client_id) > 100 or any(ch.isspace() for ch in client_id):
         raise BadRequest("Client id must be 1 to 100 characters without spaces.", path="client_id")
+    if get_client(client_id) is not None:
+        raise Conflict(f"A client with id {client_id!r} already exists.", path="client_id")
     if client_type not in CLIENT_TYPES:
         raise BadRequest(f"Client type must be one of {', '.join(CLIENT_TYPES)}.", path="client_type")
     if not grant_types:
@@ -109,8 +111,6 @@ def create_client(client_id: str, *, name: str = "", client_type: str = "public"
     redirect_uris = [check_redirect_uri(uri) for uri in redirect_uris]
     if "authorization_code" in grant_types and not redirect_uris:
         raise BadRequest("The authorization_code grant needs at least one redirect URI.", path="redirect_uris")
-    if get_client(client_id) is not None:
-        raise Conflict(f"A client with id {client_id!r} already exists.", path="client_id")
     secret = new_secret() if client_type == "confidential" else None
     client = m.OAuthClient.create(
         client_id=client_id, name=name or client_id, client_type=client_type,

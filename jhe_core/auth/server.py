@@ -28,6 +28,17 @@ class S256AuthorizationCodeGrant(grant_types.AuthorizationCodeGrant):
     _code_challenge_methods = {"S256": code_challenge_method_s256}
 
 
+class PasswordGrant(grant_types.ResourceOwnerPasswordCredentialsGrant):
+    """oauthlib calls this grant's token modifiers with the token only; keep the request at hand
+    (grants are built per HTTP request) so the ID-token modifier can see it."""
+
+    current_request = None
+
+    def create_token_response(self, request, token_handler):
+        self.current_request = request
+        return super().create_token_response(request, token_handler)
+
+
 def enabled_grant_types(config) -> list[str]:
     names = ["authorization_code", "refresh_token"]
     if config.get("auth.password_grant"):
@@ -49,13 +60,16 @@ class OAuthServer:
         grants = {
             "authorization_code": code_grant,
             "refresh_token": grant_types.RefreshTokenGrant(self.validator),
-            "password": grant_types.ResourceOwnerPasswordCredentialsGrant(self.validator),
+            "password": PasswordGrant(self.validator),
             "client_credentials": grant_types.ClientCredentialsGrant(self.validator),
         }
         grants = {name: grants[name] for name in enabled_grant_types(context.config)}
-        for name in ("authorization_code", "refresh_token", "password"):
-            if name in grants:
-                grants[name].register_token_modifier(self.add_id_token)
+        grants["authorization_code"].register_token_modifier(self.add_id_token)
+        grants["refresh_token"].register_token_modifier(self.add_id_token)
+        if "password" in grants:
+            password = grants["password"]
+            password.register_token_modifier(
+                lambda token: self.add_id_token(token, bearer, password.current_request))
         self.authorization = AuthorizationEndpoint("code", bearer, {"code": code_grant})
         self.token = TokenEndpoint("authorization_code", bearer, grants)
         self.revocation = RevocationEndpoint(self.validator)

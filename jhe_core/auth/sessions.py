@@ -56,7 +56,7 @@ def session_user(exchange, req) -> m.User | None:
     user = m.User.get_or_none(m.User.id == user_id)
     if user is None or not user.is_active:
         return None
-    if not hmac.compare_digest(tag, _session_tag(exchange, user_id, issued, user.password_hash)):
+    if not hmac.compare_digest(tag.encode(), _session_tag(exchange, user_id, issued, user.password_hash).encode()):
         return None
     return user
 
@@ -75,4 +75,4 @@ def csrf_valid(exchange, req, submitted: str | None) -> bool:
     seed = req.cookies.get(CSRF_COOKIE)
     if not seed or not submitted:
         return False
-    return hmac.compare_digest(submitted, mac(exchange, f"csrf:{seed}"))
+    return hmac.compare_digest(submitted.encode(), mac(exchange, f"csrf:{seed}").encode())

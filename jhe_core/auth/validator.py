@@ -117,17 +117,18 @@ class JHERequestValidator(RequestValidator):
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         row = m.AuthorizationCode.get_or_none(m.AuthorizationCode.code_hash == tokens.hash_secret(code))
-        if row is None:
-            return False
+        if row is None or (row.client_id is not None and row.client_id != client.id):
+            raise errors.InvalidGrantError(description="Invalid authorization code.", request=request)
         if row.used:
             # RFC 6749 4.1.2: a replayed code may be stolen; withdraw what it gave out.
             revoke_tokens_of_code(row)
-            return False
-        if row.expires <= m.utcnow() or (row.client_id is not None and row.client_id != client.id):
-            return False
+            raise errors.InvalidGrantError(description="The authorization code has already been used.",
+                                           request=request)
+        if row.expires <= m.utcnow():
+            raise errors.InvalidGrantError(description="The authorization code has expired.", request=request)
         user = m.User.get_or_none(m.User.id == row.user_id)
         if user is None or not user.is_active:
-            return False
+            raise errors.InvalidGrantError(description="The user is inactive or deleted.", request=request)
         request.user, request.scopes, request.jhe_code = user, row.scopes.split(), row
         return True
 
@@ -162,11 +163,15 @@ class JHERequestValidator(RequestValidator):
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         row = m.RefreshToken.get_or_none(m.RefreshToken.token_hash == tokens.hash_secret(refresh_token))
-        if row is None or row.revoked is not None or row.expires <= m.utcnow() or row.client_id != client.id:
-            return False
+        if row is None or row.client_id != client.id:
+            raise errors.InvalidGrantError(description="Invalid refresh token.", request=request)
+        if row.revoked is not None:
+            raise errors.InvalidGrantError(description="The refresh token has been revoked.", request=request)
+        if row.expires <= m.utcnow():
+            raise errors.InvalidGrantError(description="The refresh token has expired.", request=request)
         user = m.User.get_or_none(m.User.id == row.user_id) if row.user_id else None
         if row.user_id and (user is None or not user.is_active):
-            return False
+            raise errors.InvalidGrantError(description="The user is inactive or deleted.", request=request)
         request.user, request.jhe_refresh = user, row
         return True
 

@@ -9,7 +9,6 @@ import datetime
 from jhe_core import models as m
 from jhe_core.errors import BadRequest, NotFound
 from jhe_core.fhir import params as p
-from jhe_core.fhir.dates import format_instant
 from jhe_core.fhir.outcome import fhir_base, send_fhir
 from jhe_core.fhir.registry import ResourceType, SearchParam
 from jhe_core.fhir.search import SearchPlan, answer_search, sort_choice
@@ -145,5 +144,3 @@ def resource_type() -> ResourceType:
         conditional_create=True,
     )
 
-
-__all__ = ["resource_type", "format_instant"]

@@ -135,7 +135,7 @@ def date_value(value: str, param: str) -> DateValue:
     except DateFormatError as exc:
         raise BadRequest(f"{param}: {exc}", path=param) from None
     if prefix == "ap":  # "approximately": 10% of the distance from now, at least a day
-        now = datetime.datetime.utcnow()
+        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
         slack = max(abs(now - lo) / 10, datetime.timedelta(days=1))
         lo, hi = lo - slack, hi + slack
     return DateValue(prefix, lo, hi)

@@ -33,7 +33,7 @@ CODE_LENGTH = 30  # ~178 bits; letters and digits only, so it survives any link 
 
 def s256(verifier: str) -> str:
     """The PKCE S256 challenge of a verifier (RFC 7636 4.2)."""
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).decode("ascii").rstrip("=")
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("utf-8")).digest()).decode("ascii").rstrip("=")
 
 
 def _generated_pair() -> bytes:
@@ -47,7 +47,7 @@ def load_patient_pkce(config) -> tuple[str, str]:
     verifier = config.get("auth.patient_code_verifier") or ""
     challenge = config.get("auth.patient_code_challenge") or ""
     if verifier and challenge:
-        if not hmac.compare_digest(s256(verifier), challenge):
+        if not hmac.compare_digest(s256(verifier).encode(), challenge.encode()):
             raise ConfigError("auth.patient_code_challenge is not the S256 challenge of auth.patient_code_verifier")
         return verifier, challenge
     if verifier:

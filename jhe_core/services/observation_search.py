@@ -165,11 +165,13 @@ class ObservationSearch:
         self._add(Obs.id.in_(ids)) if ids else self._nothing()
 
     def identifiers(self, tokens: list[tuple]) -> None:
-        """``(system or None, value)`` pairs; a None system matches any system."""
+        """``(system, value)`` pairs; a None system matches any system, "" only none."""
         condition = None
         for system, value in tokens:
             one = Obs.identifier_value == value
-            if system is not None:
+            if system == "":
+                one = Obs.identifier_system.is_null() & one
+            elif system is not None:
                 one = (Obs.identifier_system == system) & one
             condition = one if condition is None else condition | one
         self._add(condition)

@@ -86,16 +86,16 @@ def read_decisions(req, patient) -> list:
 class PatientConsentsResource:
     @operation("A patient's consents: consented scopes, studies pending a decision, answered studies",
                tag=TAG, response="ConsentOverview")
-    def on_get(self, req, resp, patient_id):
-        patient = access.get_visible_patient(req.context.actor, patient_id)
+    def on_get(self, req, resp, id):
+        patient = access.get_visible_patient(req.context.actor, id)
         require(req, "consent.view", patient)
         send(resp, overview_json(req, patient))
 
     @operation("Grant (consented: true) or revoke (consented: false) consent for scopes of studies the "
                "patient is enrolled in (the patient, or a member or manager on their behalf)", tag=TAG,
                response="ConsentOverview", body="ConsentDecisions")
-    def on_post(self, req, resp, patient_id):
-        patient = access.get_visible_patient(req.context.actor, patient_id)
+    def on_post(self, req, resp, id):
+        patient = access.get_visible_patient(req.context.actor, id)
         require(req, "consent.manage", patient)
         service.record_consents(patient, read_decisions(req, patient))
         send(resp, overview_json(req, patient))

@@ -55,13 +55,13 @@ class DataSourcesResource:
 
 class DataSourceResource:
     @operation("One data source", tag=TAG, response="DataSource", errors=(401, 404))
-    def on_get(self, req, resp, data_source_id):
-        send(resp, data_sources_json([_source(req, data_source_id)])[0])
+    def on_get(self, req, resp, id):
+        send(resp, data_sources_json([_source(req, id)])[0])
 
     @operation("Rename or re-type a data source (superuser)", tag=TAG, response="DataSource",
                body="DataSourceUpdate")
-    def on_patch(self, req, resp, data_source_id):
-        source = _source(req, data_source_id, "data_source.manage")
+    def on_patch(self, req, resp, id):
+        source = _source(req, id, "data_source.manage")
         body = Body.from_request(req)
         service.update_data_source(source, name=body.text("name", max_length=200, default=None),
                                    source_type=body.text("type", max_length=50, default=None))
@@ -71,22 +71,22 @@ class DataSourceResource:
 
     @operation("Remove a data source from the catalogue and from every study (superuser)", tag=TAG,
                response=None, status=204)
-    def on_delete(self, req, resp, data_source_id):
-        service.delete_data_source(_source(req, data_source_id, "data_source.manage"))
+    def on_delete(self, req, resp, id):
+        service.delete_data_source(_source(req, id, "data_source.manage"))
         no_content(resp)
 
 
 class DataSourceSupportedScopesResource:
     @operation("Declare that a data source can send a scope code (superuser)", tag=TAG,
                response="DataSource", body="ScopeCodeId")
-    def on_post(self, req, resp, data_source_id):
-        source = _source(req, data_source_id, "data_source.manage")
+    def on_post(self, req, resp, id):
+        source = _source(req, id, "data_source.manage")
         service.add_supported_scope(source, Body.from_request(req).id("scope_code_id", required=True))
         send(resp, data_sources_json([source])[0])
 
     @operation("Withdraw a scope code from a data source (superuser)", tag=TAG, response="DataSource",
                body="ScopeCodeId")
-    def on_delete(self, req, resp, data_source_id):
-        source = _source(req, data_source_id, "data_source.manage")
+    def on_delete(self, req, resp, id):
+        source = _source(req, id, "data_source.manage")
         service.remove_supported_scope(source, Body.from_request(req).id("scope_code_id", required=True))
         send(resp, data_sources_json([source])[0])

@@ -68,7 +68,7 @@ class Body:
             raise _bad(self.label(name), "may not be null.")
         return value
 
-    def text(self, name, *, required=False, nullable=False, max_length=255, allow_blank=False, default=UNSET):
+    def text(self, name, *, required=False, nullable=False, max_length=255, allow_blank=False, default=None):
         value = self._get(name, required, nullable)
         if value is UNSET or value is None:
             return default if value is UNSET else None
@@ -86,7 +86,7 @@ class Body:
             raise _bad(label, f"must be at most {max_length} characters.")
         return value
 
-    def date(self, name, *, required=False, default=UNSET):
+    def date(self, name, *, required=False, default=None):
         value = self._get(name, required, False)
         if value is UNSET:
             return default
@@ -98,7 +98,7 @@ class Body:
         except ValueError:
             raise _bad(label, f"must be a date in YYYY-MM-DD format, got {value!r}.") from None
 
-    def boolean(self, name, *, required=False, default=UNSET):
+    def boolean(self, name, *, required=False, default=None):
         value = self._get(name, required, False)
         if value is UNSET:
             return default
@@ -106,7 +106,7 @@ class Body:
             raise _bad(self.label(name), "must be true or false.")
         return value
 
-    def id(self, name, *, required=False, default=UNSET):
+    def id(self, name, *, required=False, default=None):
         value = self._get(name, required, False)
         if value is UNSET:
             return default
@@ -143,7 +143,7 @@ class Body:
             items.append(body)
         return items
 
-    def reference_id(self, name, *, required=False, default=UNSET):
+    def reference_id(self, name, *, required=False, default=None):
         """An id given bare (``1``) or as an object with an ``id`` (``{"id": 1, ...}``)."""
         value = self._get(name, required, False)
         if value is UNSET:

@@ -3,9 +3,11 @@
 
 import base64
 import binascii
+import datetime
 import json
 
 from jhe_core import models as m
+from jhe_core.errors import BadRequest
 from jhe_core.services import access
 from jhe_core.services import organizations as organization_service
 from jhe_core.services import studies as study_service
@@ -56,12 +58,28 @@ def observations_json(exchange, rows) -> list[dict]:
     return result
 
 
+def query_day(req, name: str):
+    """A ``YYYY-MM-DD`` day from the query string as a naive UTC midnight, or None."""
+    raw = query_text(req, name, max_length=10)
+    if raw is None:
+        return None
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a date (YYYY-MM-DD), got {raw!r}.", path=name) from None
+    return datetime.datetime(day.year, day.month, day.day)
+
+
 class ObservationsResource:
     @operation("Observations the caller may see, newest data decoded", tag=TAG, response="list:Observation",
                query=(Param("organization_id", "Only patients of this organization."),
                       Param("study_id", "Only patients enrolled in this study, and only the codes it requests."),
                       Param("patient_id", "Only this patient."),
-                      Param("coding_code", "Only this code, e.g. omh:blood-glucose:4.0.", {"type": "string"}))
+                      Param("coding_code", "Only this code, e.g. omh:blood-glucose:4.0.", {"type": "string"}),
+                      Param("date_from", "Only data measured on or after this day (UTC), YYYY-MM-DD.",
+                            {"type": "string", "format": "date"}),
+                      Param("date_to", "Only data measured on or before this day (UTC), YYYY-MM-DD.",
+                            {"type": "string", "format": "date"}))
                + PAGING)
     def on_get(self, req, resp):
         actor = req.context.actor
@@ -90,5 +108,11 @@ class ObservationsResource:
         coding_code = query_text(req, "coding_code")
         if coding_code:
             query = query.where(m.CodeableConcept.coding_code == coding_code)
+        date_from = query_day(req, "date_from")
+        if date_from is not None:
+            query = query.where(m.Observation.effective_start >= date_from)
+        date_to = query_day(req, "date_to")
+        if date_to is not None:  # the whole day counts
+            query = query.where(m.Observation.effective_start < date_to + datetime.timedelta(days=1))
         exchange = req.context.exchange
         send(resp, paginate(req, query.order_by(m.Observation.id), lambda rows: observations_json(exchange, rows)))

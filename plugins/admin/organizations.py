@@ -41,9 +41,7 @@ class OrganizationsResource:
         body = Body.from_request(req)
         name = body.text("name", required=True, max_length=200)
         organization_type = body.text("type", default="prov", max_length=20)
-        parent_id = body.reference_id("part_of", default=None)
-        if body.has("part_of") and body.data["part_of"] is None:
-            parent_id = None
+        parent_id = body.reference_id("part_of") if body.data.get("part_of") is not None else None
         if parent_id is None or parent_id == m.ROOT_ORGANIZATION_ID:
             parent = m.Organization.get_by_id(m.ROOT_ORGANIZATION_ID)
             require(req, "organization.create", None)
@@ -59,13 +57,13 @@ class OrganizationsResource:
 
 class OrganizationResource:
     @operation("One organization with its practitioners and their roles", tag=TAG, response="Organization")
-    def on_get(self, req, resp, organization_id):
-        send(resp, organization_json(_organization(req, organization_id)))
+    def on_get(self, req, resp, id):
+        send(resp, organization_json(_organization(req, id)))
 
     @operation("Rename or re-type an organization (manager)", tag=TAG, response="Organization",
                body="OrganizationUpdate")
-    def on_patch(self, req, resp, organization_id):
-        organization = _organization(req, organization_id, "organization.update")
+    def on_patch(self, req, resp, id):
+        organization = _organization(req, id, "organization.update")
         body = Body.from_request(req)
         name = body.text("name", max_length=200, default=None)
         organization_type = body.text("type", max_length=20, default=None)
@@ -80,8 +78,8 @@ class OrganizationResource:
 
     @operation("Delete an organization without sub-organizations, studies or patients (manager)",
                tag=TAG, response=None, status=204)
-    def on_delete(self, req, resp, organization_id):
-        organization = _organization(req, organization_id, "organization.delete")
+    def on_delete(self, req, resp, id):
+        organization = _organization(req, id, "organization.delete")
         service.delete_organization(organization)
         no_content(resp)
 
@@ -89,22 +87,22 @@ class OrganizationResource:
 class OrganizationTreeResource:
     @operation("The organization and all its sub-organizations, nested under ``children``", tag=TAG,
                response="OrganizationTree")
-    def on_get(self, req, resp, organization_id):
-        send(resp, tree_json(service.subtree(_organization(req, organization_id))))
+    def on_get(self, req, resp, id):
+        send(resp, tree_json(service.subtree(_organization(req, id))))
 
 
 class OrganizationPractitionersResource:
     @operation("Practitioners of an organization with their roles", tag=TAG,
                response="list:PractitionerRole", query=PAGING)
-    def on_get(self, req, resp, organization_id):
-        organization = _organization(req, organization_id)
+    def on_get(self, req, resp, id):
+        organization = _organization(req, id)
         query = service.practitioner_links([organization.id])
         send(resp, paginate(req, query, lambda links: [practitioner_role_json(link) for link in links]))
 
     @operation("Give a practitioner (by email) a role in the organization (manager)", tag=TAG,
                response="PractitionerRole", status=201, body="PractitionerRoleCreate")
-    def on_post(self, req, resp, organization_id):
-        organization = _organization(req, organization_id, "organization.manage_practitioners")
+    def on_post(self, req, resp, id):
+        organization = _organization(req, id, "organization.manage_practitioners")
         body = Body.from_request(req)
         email = body.text("email", required=True, max_length=254)
         role = body.text("role", default="member", max_length=20)
@@ -115,15 +113,15 @@ class OrganizationPractitionersResource:
 class OrganizationPractitionerResource:
     @operation("Change a practitioner's role in the organization (manager)", tag=TAG,
                response="PractitionerRole", body="PractitionerRoleUpdate")
-    def on_patch(self, req, resp, organization_id, practitioner_id):
-        organization = _organization(req, organization_id, "organization.manage_practitioners")
+    def on_patch(self, req, resp, id, practitioner_id):
+        organization = _organization(req, id, "organization.manage_practitioners")
         role = Body.from_request(req).text("role", required=True, max_length=20)
         send(resp, practitioner_role_json(service.set_practitioner_role(organization, practitioner_id, role)))
 
     on_put = on_patch
 
     @operation("Remove a practitioner from the organization (manager)", tag=TAG, response=None, status=204)
-    def on_delete(self, req, resp, organization_id, practitioner_id):
-        organization = _organization(req, organization_id, "organization.manage_practitioners")
+    def on_delete(self, req, resp, id, practitioner_id):
+        organization = _organization(req, id, "organization.manage_practitioners")
         service.remove_practitioner(organization, practitioner_id)
         no_content(resp)

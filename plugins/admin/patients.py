@@ -91,15 +91,15 @@ class PatientsResource:
 
 class PatientResource:
     @operation("One patient", tag=TAG, response="Patient")
-    def on_get(self, req, resp, patient_id):
-        patient = access.get_visible_patient(req.context.actor, patient_id)
+    def on_get(self, req, resp, id):
+        patient = access.get_visible_patient(req.context.actor, id)
         require(req, "patient.view", patient)
         send(resp, render(req, [patient])[0])
 
     @operation("Update a patient's demographics, email or identifiers (member, manager)", tag=TAG,
                response="Patient", body="PatientUpdate")
-    def on_patch(self, req, resp, patient_id):
-        patient = access.get_visible_patient(req.context.actor, patient_id)
+    def on_patch(self, req, resp, id):
+        patient = access.get_visible_patient(req.context.actor, id)
         require(req, "patient.manage", patient)
         changes = read_demographics(Body.from_request(req), creating=False)
         service.update_patient(patient, changes)
@@ -111,8 +111,9 @@ class PatientResource:
                "delete their observations, record and account (member, manager)", tag=TAG,
                response=None, status=204,
                query=(Param("organization_id", "The organization to remove the patient from.", required=True),))
-    def on_delete(self, req, resp, patient_id):
-        patient = access.get_visible_patient(req.context.actor, patient_id)
+    def on_delete(self, req, resp, id):
+        patient = access.get_visible_patient(req.context.actor, id)
+        require(req, "patient.manage", patient)
         organization_id = query_id(req, "organization_id", required=True)
         organization = organization_service.get_organization(organization_id)
         require(req, "patient.manage", organization)
@@ -138,10 +139,10 @@ class PatientGlobalAddOrganizationResource:
     @operation("Add an existing patient to an organization (member, manager of that organization)",
                tag=TAG, response="Patient",
                query=(Param("organization_id", "The organization to add the patient to.", required=True),))
-    def on_patch(self, req, resp, patient_id):
+    def on_patch(self, req, resp, id):
         organization_id = query_id(req, "organization_id", required=True)
         organization = organization_service.get_organization(organization_id)
         require(req, "patient.create", organization)
-        patient = service.get_patient(patient_id)
+        patient = service.get_patient(id)
         service.add_to_organization(patient, organization)
         send(resp, render(req, [patient], organization.id)[0])

@@ -61,13 +61,13 @@ class StudiesResource:
 
 class StudyResource:
     @operation("One study with its patients, scope requests and data sources", tag=TAG, response="Study")
-    def on_get(self, req, resp, study_id):
-        send(resp, study_json(_study(req, study_id)))
+    def on_get(self, req, resp, id):
+        send(resp, study_json(_study(req, id)))
 
     @operation("Update a study's name, description or icon (member, manager)", tag=TAG, response="Study",
                body="StudyUpdate")
-    def on_patch(self, req, resp, study_id):
-        study = _study(req, study_id, "study.manage")
+    def on_patch(self, req, resp, id):
+        study = _study(req, id, "study.manage")
         body = Body.from_request(req)
         changes = {}
         if body.has("name"):
@@ -86,23 +86,23 @@ class StudyResource:
 
     @operation("Delete a study with its enrollments and consents (member, manager)", tag=TAG,
                response=None, status=204)
-    def on_delete(self, req, resp, study_id):
-        service.delete_study(_study(req, study_id, "study.manage"))
+    def on_delete(self, req, resp, id):
+        service.delete_study(_study(req, id, "study.manage"))
         no_content(resp)
 
 
 class StudyPatientsResource:
     @operation("Enroll patients of the study's organization (member, manager)", tag=TAG, response="Study",
                body="PatientIds")
-    def on_post(self, req, resp, study_id):
-        study = _study(req, study_id, "study.manage")
+    def on_post(self, req, resp, id):
+        study = _study(req, id, "study.manage")
         service.enroll_patients(study, Body.from_request(req).id_list("patient_ids", required=True))
         send(resp, study_json(study))
 
     @operation("Remove patients from the study; their consents for it are deleted, observations kept "
                "(member, manager)", tag=TAG, response="Study", body="PatientIds")
-    def on_delete(self, req, resp, study_id):
-        study = _study(req, study_id, "study.manage")
+    def on_delete(self, req, resp, id):
+        study = _study(req, id, "study.manage")
         service.unenroll_patients(study, Body.from_request(req).id_list("patient_ids", required=True))
         send(resp, study_json(study))
 
@@ -110,15 +110,15 @@ class StudyPatientsResource:
 class StudyScopeRequestsResource:
     @operation("Request a data type (scope code) from the study's patients (member, manager)", tag=TAG,
                response="Study", body="ScopeCodeId")
-    def on_post(self, req, resp, study_id):
-        study = _study(req, study_id, "study.manage")
+    def on_post(self, req, resp, id):
+        study = _study(req, id, "study.manage")
         service.add_scope_request(study, Body.from_request(req).id("scope_code_id", required=True))
         send(resp, study_json(study))
 
     @operation("Stop requesting a data type; answers given for it in this study are removed "
                "(member, manager)", tag=TAG, response="Study", body="ScopeCodeId")
-    def on_delete(self, req, resp, study_id):
-        study = _study(req, study_id, "study.manage")
+    def on_delete(self, req, resp, id):
+        study = _study(req, id, "study.manage")
         service.remove_scope_request(study, Body.from_request(req).id("scope_code_id", required=True))
         send(resp, study_json(study))
 
@@ -126,14 +126,14 @@ class StudyScopeRequestsResource:
 class StudyDataSourcesResource:
     @operation("Let the study's patients use a data source (member, manager)", tag=TAG, response="Study",
                body="DataSourceId")
-    def on_post(self, req, resp, study_id):
-        study = _study(req, study_id, "study.manage")
+    def on_post(self, req, resp, id):
+        study = _study(req, id, "study.manage")
         service.add_data_source(study, Body.from_request(req).id("data_source_id", required=True))
         send(resp, study_json(study))
 
     @operation("Remove a data source from the study (member, manager)", tag=TAG, response="Study",
                body="DataSourceId")
-    def on_delete(self, req, resp, study_id):
-        study = _study(req, study_id, "study.manage")
+    def on_delete(self, req, resp, id):
+        study = _study(req, id, "study.manage")
         service.remove_data_source(study, Body.from_request(req).id("data_source_id", required=True))
         send(resp, study_json(study))

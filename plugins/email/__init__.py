@@ -5,11 +5,11 @@ that a deployment can override (``exchange.services["email.render"]``).
 Settings: ``[plugins.email]`` (see ``settings.EMAIL_SCHEMA`` and docs/email.md).
 """
 
-from jhe_core import hookimpl
+from jhe_core import JHEError, hookimpl
 
 from jhe_plugins.email import delivery
 from jhe_plugins.email.message import sender_address
-from jhe_plugins.email.settings import EMAIL_SCHEMA, email_settings
+from jhe_plugins.email.settings import EMAIL_SCHEMA, email_settings, templates_dir
 from jhe_plugins.email.templates import Markup, render_template
 
 __all__ = ["Markup", "render_template"]
@@ -32,6 +32,9 @@ def startup(exchange):
     settings = email_settings(exchange)
     if settings.get("backend") != "none":
         sender_address(settings)  # refuse to start with an unusable from_address
+    folder = templates_dir(exchange)
+    if folder is not None and not folder.is_dir():
+        raise JHEError(f"plugins.email.templates_dir: {folder} is not a folder")
     exchange.services["email.render"] = render_template
 
 

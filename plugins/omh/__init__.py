@@ -6,7 +6,7 @@ the code, date-times), derives its effective time, shows its decoded data to the
 adds ``jhe omh`` to the command line.
 """
 
-from jhe_core import hookimpl
+from jhe_core import Issue, hookimpl
 
 from jhe_plugins.omh.attachment import AttachmentError, decode_attachment, stored_data
 from jhe_plugins.omh.catalog import default_catalog
@@ -26,11 +26,12 @@ def validate_observation(exchange, observation, context):
         return []
     data = context.data
     if data is None:
-        # None is either undecodable data, which the core reports, or a JSON null, ours to report.
+        # The core stops undecodable data before this hook, so None is a missing attachment or
+        # a JSON null; decoding again tells which (and covers callers that did not decode).
         try:
             data = decode_attachment(observation)
-        except AttachmentError:
-            return []
+        except AttachmentError as error:
+            return [Issue(error.issue.message, code="processing", path=error.issue.path)]
     return validate_data_point(data, code.coding_code, effective=context.effective)
 
 

@@ -10,7 +10,7 @@ import json
 import click
 
 from jhe_plugins.omh.attachment import AttachmentError, decode_attachment
-from jhe_plugins.omh.catalog import SchemaId, default_catalog
+from jhe_plugins.omh.catalog import default_catalog
 from jhe_plugins.omh.codes import OMH_SYSTEM, display_text
 from jhe_plugins.omh.validation import validate_data_point
 

@@ -107,9 +107,13 @@ def whole_day(value, path: str) -> datetime:
 
 
 def effective_issues(body, effective: list) -> list[Issue]:
-    """Set ``effective[:] = [start, end]`` from the body, or return the issue explaining why not."""
+    """Set ``effective[:] = [start, end]`` from the body's time frame, or return the issue
+    explaining why not. A body without a time frame leaves ``effective`` as it was (the
+    core's reading of the Observation's own ``effective[x]``)."""
     try:
-        effective[:] = list(effective_period(body))
+        start, end = effective_period(body)
     except TimeFrameError as error:
         return [Issue(error.message, code="processing", path=error.path)]
+    if start is not None:
+        effective[:] = [start, end]
     return []

@@ -13,9 +13,11 @@ from referencing import Registry
 
 from jhe_plugins.omh.inline import CyclicReference, inline_refs
 
-# One checker for every validator; "date-time" is only checked when rfc3339-validator is
-# installed (a dependency of the project for exactly this reason).
+# One checker for every validator. jsonschema checks "date-time" only when rfc3339-validator
+# is installed, and silently skips it otherwise; refuse to run without it.
 FORMAT_CHECKER = FormatChecker()
+if "date-time" not in FORMAT_CHECKER.checkers:
+    raise ImportError("the omh plugin needs the rfc3339-validator package to check date-times")
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,8 @@ def test_invalid_config_is_refused_at_startup(email_app):
         email_app(smtp={"security": "ssl"})
     with pytest.raises(JHEError, match="from_address"):
         email_app(from_address="nobody")
+    with pytest.raises(JHEError, match="plugins.email.templates_dir: /nonexistent/templates is not a folder"):
+        email_app(templates_dir="/nonexistent/templates")
 
 
 def test_builtin_test_template_renders_both_parts(app):

@@ -6,6 +6,7 @@ const FALLBACK_ENDPOINTS = {
   authorization: "/o/authorize/",
   token: "/o/token/",
   revocation: "/o/revoke_token/",
+  endSession: "/o/logout/",
 };
 
 export const REDIRECT_PATH = "/portal/callback";
@@ -31,6 +32,7 @@ async function getEndpoints() {
       endpoints.authorization = pathOf(doc.authorization_endpoint) || endpoints.authorization;
       endpoints.token = pathOf(doc.token_endpoint) || endpoints.token;
       endpoints.revocation = pathOf(doc.revocation_endpoint) || endpoints.revocation;
+      endpoints.endSession = pathOf(doc.end_session_endpoint) || endpoints.endSession;
     }
   } catch {
     // The fallback paths are the guide's; discovery only refines them.
@@ -147,12 +149,20 @@ export function clearTokens() {
   sessionStorage.removeItem(TOKENS_KEY);
 }
 
-/** Revoke both tokens at the server, then forget them. */
+/**
+ * Revoke both tokens at the server, forget them, and end the server's login session so the
+ * next "Log in" asks for the password again.
+ */
 export async function logout() {
   const tokens = readTokens();
   clearTokens();
-  if (!tokens) return;
-  const { revocation } = await getEndpoints();
+  const { revocation, endSession } = await getEndpoints();
+  const endServerSession = () => fetch(endSession, { method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "" }).catch(() => null);
+  if (!tokens) {
+    await endServerSession();
+    return;
+  }
   const revoke = (token, hint) => fetch(revocation, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -162,4 +172,5 @@ export async function logout() {
     tokens.refreshToken ? revoke(tokens.refreshToken, "refresh_token") : null,
     tokens.accessToken ? revoke(tokens.accessToken, "access_token") : null,
   ]);
+  await endServerSession();
 }

@@ -71,7 +71,7 @@ export async function render(main, params) {
       h("td", {}, patientName(o) || String(o.subjectPatient ?? "")),
       h("td", {}, sourceById.get(Number(o.dataSource))?.name || (o.dataSource ?? "")),
       h("td", {}, formatDateTime(o.created)),
-      h("td", { class: "json-cell" }, h("code", {}, jsonPreview(dataPoint(o)))));
+      h("td", { class: "json-cell" }, h("code", {}, jsonPreview(bodyFirst(dataPoint(o)), 600))));
     row.addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); }
     });
@@ -95,6 +95,13 @@ export async function render(main, params) {
       h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: 6 }, "No observations match these filters."))))),
     pager({ count: list.count, page: pageNumber, perPage, label: "observations",
       onChange: (page, size) => reload({ page, perPage: size }) }));
+}
+
+/** The measurements are what a reader scans for: show the body before the header. */
+function bodyFirst(point) {
+  if (!point || typeof point !== "object" || !("body" in point)) return point;
+  const { body, header, ...rest } = point;
+  return { body, header, ...rest };
 }
 
 function openPayload(o, scopeByCode, sourceById) {
