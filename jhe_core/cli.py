@@ -59,6 +59,7 @@ def cli(ctx, config_path):
 def init(obj):
     """Create the data directory, keys and database (safe to repeat)."""
     exchange = obj.exchange()
+    exchange.hook.startup(exchange=exchange)  # plugins create their first-run files (keys)
     click.echo(f"initialised {exchange.config.data_dir} with database {exchange.config.masked()['database_url'] or 'sqlite'}")
 
 

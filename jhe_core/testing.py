@@ -6,6 +6,10 @@ database, get tokens for demo actors, serve the app on a local port.
     client = falcon.testing.TestClient(app)
     headers = auth_headers(token_for("practitioner@example.com"))
 
+For plugin authors: ``token_for_patient``, ``grant_consent`` (a patient consented to codes from a
+data source in a study), ``upload`` / ``read_back`` (FHIR Bundles and search), ``attachment_data``
+and ``api_list`` (``/api/v1`` lists); see docs/plugins.md.
+
 The database is ``$JHE_TEST_DATABASE_URL`` when set (the suite runs once on SQLite and once on
 PostgreSQL), else an in-memory SQLite database.
 """
@@ -157,7 +161,7 @@ def grant_consent(patient_id: int, study_id: int, codes, *, data_source=None) ->
             source = (m.DataSource.get(m.DataSource.name == data_source) if isinstance(data_source, str)
                       else m.DataSource.get_by_id(data_source))
             studies.add_data_source(study, source.id)
-        m.StudyPatient.insert(study=study, patient=patient).on_conflict_ignore().execute()
+        studies.enroll_patients(study, [patient.id])  # the patient must be in the study's organization
         consents.record_consents(patient, [(study, concept, True) for concept in concepts])
 
 

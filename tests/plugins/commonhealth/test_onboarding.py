@@ -34,7 +34,8 @@ def free_port():
 @pytest.fixture(scope="module")
 def smtp(tmp_path_factory):
     """aiosmtpd as its own process, storing what it receives in a Maildir."""
-    maildir = tmp_path_factory.mktemp("maildir")
+    maildir = tmp_path_factory.mktemp("smtp") / "maildir"
+    mailbox.Maildir(maildir, create=True)
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
                                 "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
@@ -133,7 +134,8 @@ def test_invitation_link_has_the_guides_format(onboarded, server):
 
 def test_send_email_delivers_the_link_to_the_patient(onboarded, smtp):
     body = onboarded["emailed"].json()
-    assert onboarded["emailed"].status_code == 200 and body["emailSent"] is True
+    assert onboarded["emailed"].status_code == 200, body
+    assert body["emailSent"] is True
     assert body["emailTo"] == "ada.onboard@example.com"
     messages = [msg for msg in received(smtp) if "ada.onboard@example.com" in msg["To"]]
     assert len(messages) == 1
@@ -159,9 +161,6 @@ def patient_headers(onboarded, exchange_code):
     assert answer.status_code == 200, answer.text
     token = answer.json()
     assert token["token_type"] == "Bearer" and token["refresh_token"]
-    # The code is single-use.
-    again = exchange_code(code)
-    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
     return auth_headers(token["access_token"])
 
 
@@ -206,6 +205,14 @@ def test_patient_consents_uploads_and_practitioner_sees_it(onboarded, server, pa
     refused = requests.post(f"{server}/fhir/r5/Observation", headers=patient_headers,
                             json=omh_glucose(patient_id, 140))
     assert refused.status_code == 403
+
+
+def test_reused_code_is_rejected_and_revokes_its_tokens(onboarded, server, patient_headers, exchange_code):
+    code = onboarded["emailed"].json()["invitationLink"].rsplit("|", 1)[1]
+    again = exchange_code(code)
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    # RFC 6749 4.1.2: a replayed code may mean it leaked; what it issued stops working.
+    assert requests.get(f"{server}/api/v1/users/profile", headers=patient_headers).status_code == 401
 
 
 def test_expired_code_is_rejected(onboarded, server, manager, exchange_code):

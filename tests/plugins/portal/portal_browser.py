@@ -17,7 +17,9 @@ TABLET = {"width": 820, "height": 1180}
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # A modal is pinned to the viewport: capture what the user sees; else the whole page.
+    modal_open = page.locator("dialog[open]").count() > 0
+    page.screenshot(path=str(path), full_page=not modal_open)
     return path
 
 

@@ -35,11 +35,32 @@ export function replace(el, ...children) {
   return el;
 }
 
+// Line icons drawn in SVG (no icon font or emoji font needed): eye, pencil, trash, plus.
+const ICON_PATHS = {
+  view: ["M1.5 12S5.5 5 12 5s10.5 7 10.5 7-4 7-10.5 7S1.5 12 1.5 12z", "M12 9a3 3 0 1 0 0 6 3 3 0 1 0 0-6z"],
+  edit: ["M16.5 3.5l4 4L8 20H4v-4L16.5 3.5z", "M14 6l4 4"],
+  delete: ["M3 6h18", "M8 6V4h8v2", "M5.5 6l1 14h11l1-14", "M10 10.5v6", "M14 10.5v6"],
+  add: ["M12 5v14", "M5 12h14"],
+};
+
+export function icon(kind) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  for (const [key, value] of Object.entries({ viewBox: "0 0 24 24", width: 18, height: 18, fill: "none",
+    stroke: "currentColor", "stroke-width": 2, "stroke-linecap": "round", "stroke-linejoin": "round",
+    "aria-hidden": "true", focusable: "false" })) svg.setAttribute(key, String(value));
+  for (const d of ICON_PATHS[kind] || []) {
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", d);
+    svg.append(path);
+  }
+  return svg;
+}
+
 /** An icon button (eye, pencil, trash, plus) with an accessible name. */
 export function iconButton(kind, label, onclick, extra = {}) {
-  const glyphs = { view: "\u{1F441}", edit: "\u270E", delete: "\u{1F5D1}", add: "+" };
   return h("button", { type: "button", class: `icon-btn icon-${kind}`, title: label, "aria-label": label,
-    onclick, ...extra }, h("span", { "aria-hidden": "true" }, glyphs[kind] || kind));
+    onclick, ...extra }, icon(kind));
 }
 
 /** A box that shows an API error in plain words next to the form it belongs to. */

@@ -5,7 +5,7 @@ import * as api from "../api.js";
 import { timeSeriesChart, chartLegend } from "../chart.js";
 import { errorBox, field, h, loading, openModal, patientName, replace, select } from "../dom.js";
 import { seriesOf } from "../omh.js";
-import { canWrite, organizationName, scopeLabel } from "../session.js";
+import { canWrite, organizationName, scopeCatalog, scopeLabel } from "../session.js";
 
 const CHART_LIMIT = 1000;
 
@@ -69,8 +69,10 @@ function consentSections(consents) {
 function dataSection(p, orgId) {
   const area = h("div", { class: "chart-area" }, loading("Loading data\u2026"));
   const section = h("section", { class: "patient-data" }, h("h3", {}, "Data over time"), area);
-  api.page("observations", { organization_id: orgId, patient_id: p.id, limit: CHART_LIMIT })
-    .then(({ results, count }) => drawCharts(area, results, count))
+  Promise.all([api.page("observations", { organization_id: orgId, patient_id: p.id, limit: CHART_LIMIT }),
+    scopeCatalog().catch(() => [])])
+    .then(([{ results, count }, catalog]) => drawCharts(area, results, count,
+      new Map(catalog.map((scope) => [scope.codingCode, scopeLabel(scope)]))))
     .catch((error) => {
       const box = errorBox();
       box.show(error);
@@ -79,7 +81,7 @@ function dataSection(p, orgId) {
   return section;
 }
 
-function drawCharts(area, observations, count) {
+function drawCharts(area, observations, count, labels) {
   const byType = new Map();
   for (const o of observations) {
     const key = o.codingCode || String(o.codeableConcept);
@@ -91,7 +93,7 @@ function drawCharts(area, observations, count) {
     return;
   }
   const types = [...byType.keys()].sort();
-  const chooser = select(types.map((t) => ({ value: t, label: t })), types[0], { class: "chart-type" });
+  const chooser = select(types.map((t) => ({ value: t, label: labels.get(t) || t })), types[0], { class: "chart-type" });
   const canvas = h("div", { class: "chart-canvas" });
   const draw = () => {
     const series = seriesOf(byType.get(chooser.value));
@@ -99,7 +101,7 @@ function drawCharts(area, observations, count) {
       replace(canvas, h("p", { class: "muted" }, "These observations hold no numeric values to chart."));
       return;
     }
-    replace(canvas, timeSeriesChart(series, { title: chooser.value }), chartLegend(series));
+    replace(canvas, timeSeriesChart(series, { title: labels.get(chooser.value) || chooser.value }), chartLegend(series));
   };
   chooser.addEventListener("change", draw);
   replace(area, field("Data Type", chooser),

@@ -99,9 +99,9 @@ export async function render(main, params) {
         h("th", {}, h("span", { class: "visually-hidden" }, "Actions")),
         h("th", {}, "ID"), h("th", {}, "Name"), h("th", {}, "DOB"), h("th", {}, "E-mail"),
         h("th", {}, "External Identifier"), h("th", {}, "Cell"))),
-      h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: 8 }, "No patients match.")))),
+      h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: 8 }, "No patients match."))))),
     pager({ count: list.count, page: pageNumber, perPage, label: "patients",
-      onChange: (page, size) => reload({ page, perPage: size }) })));
+      onChange: (page, size) => reload({ page, perPage: size }) }));
 }
 
 /** Pick the study (the filter's study preselected) and enroll the checked patients. */
