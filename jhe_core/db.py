@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import peewee
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from jhe_core.config import ConfigError
 
@@ -44,7 +44,10 @@ def make_database(url: str) -> peewee.Database:
             return MemorySqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS, check_same_thread=False,
                                         thread_safe=False)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        # Pooled: a connection per request would re-run the pragmas and, when it was the last
+        # one open, checkpoint the WAL on close (measured: 45% of the CPU of a read by id).
+        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False,
+                                    max_connections=32, stale_timeout=300)
     if parsed.scheme in ("postgres", "postgresql"):
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
         return PooledPostgresqlDatabase(

@@ -22,6 +22,8 @@ def prepare(ctx) -> object:
                 seed_demo(exchange=exchange)
                 click.echo(f"loaded demo data; practitioner@example.com / {DEMO_PASSWORD}")
     exchange.db.close()
+    if hasattr(exchange.db, "close_all"):
+        exchange.db.close_all()  # no pooled connection may be inherited by the forked workers
     return config
 
 

@@ -5,9 +5,17 @@ The app itself (plain ES modules, CSS, no build step) lives in ``static/``; it t
 named by ``[plugins.portal] client_id``.
 """
 
+import logging
+
+import peewee
+
 from jhe_core import Route, hookimpl
+from jhe_core import models as m
 
 from jhe_plugins.portal.static_files import STATIC_DIR, PortalResource
+
+log = logging.getLogger("jhe.portal")
+REDIRECT_PATH = "/portal/callback"
 
 CONFIG_SCHEMA = {
     "type": "object",
@@ -20,6 +28,10 @@ CONFIG_SCHEMA = {
         "scope": {
             "type": "string", "minLength": 1, "default": "openid read write",
             "description": "Scopes the console asks for at /o/authorize.",
+        },
+        "register_client": {
+            "type": "boolean", "default": True,
+            "description": "Create the public OAuth2 client at start when it does not exist yet.",
         },
         "title": {
             "type": "string", "minLength": 1, "default": "JupyterHealth Exchange",
@@ -42,3 +54,27 @@ def register_routes(exchange):
         Route("/portal/callback", resource, suffix="callback"),
         Route("/portal/{path:path}", resource, suffix="file"),
     ]
+
+
+@hookimpl
+def startup(exchange):
+    settings = exchange.plugin_config("portal")
+    if not settings.get("register_client", True):
+        return
+    try:
+        with exchange.db.connection_context():
+            ensure_client(settings.get("client_id", "jhe-portal"))
+    except peewee.DatabaseError as exc:  # tables not created yet (an app built without migrating)
+        log.warning("portal: could not register its OAuth2 client: %s", exc)
+
+
+def ensure_client(client_id: str):
+    """The console's first-party public client, so a fresh server's /portal/ can log in.
+    An existing client is left as the deployer configured it."""
+    client, created = m.OAuthClient.get_or_create(client_id=client_id, defaults={
+        "name": "Practitioner console", "client_type": "public", "redirect_uris": REDIRECT_PATH,
+        "grant_types": "authorization_code refresh_token", "skip_authorization": True})
+    if not created and REDIRECT_PATH not in client.redirect_uri_list:
+        log.warning("portal: OAuth2 client %r does not allow the redirect URI %s; logins will fail",
+                    client_id, REDIRECT_PATH)
+    return client

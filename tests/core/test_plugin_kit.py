@@ -1,6 +1,7 @@
 """The data-source plugin kit: the example plugin (examples/jhe-oura, installed like any
 third-party plugin), the plugin-author helpers of ``jhe_core.testing`` and ``jhe plugin new``."""
 
+import base64
 import json
 import os
 import subprocess
@@ -9,13 +10,15 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
+import falcon.testing
 import pytest
 from click.testing import CliRunner
 
+from jhe_core import models as m
 from jhe_core.cli import cli
 from jhe_core.config import load_config
 from jhe_core.plugins import call_each, make_plugin_manager
-from jhe_core.testing import (MEMORY_URL, api_list, attachment_data, auth_headers, entry_statuses,
+from jhe_core.testing import (MEMORY_URL, api_list, attachment_data, entry_statuses,
                               grant_consent, make_test_app, read_back, token_for_patient, upload)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,9 +78,7 @@ def test_disabling_the_example_by_config_removes_it(cli_env, tmp_path):
     assert "oura" not in commands_added(load_config(str(config_file), environ={}))
 
     app = make_test_app(disabled=["oura"], demo=False, database_url=MEMORY_URL)
-    from jhe_core import models as m
     assert not m.DataSource.select().where(m.DataSource.name == "Oura Ring").exists()
-    import falcon.testing
     answer = falcon.testing.TestClient(app).simulate_post(IMPORT.format(10001), json=EXPORT)
     assert answer.status_code == 404
 
@@ -147,7 +148,6 @@ def test_import_without_consent_is_refused_with_the_cores_reason(client, headers
 
 
 def glucose_observation(patient_id, device_id, value, identifier):
-    import base64
     point = {"header": {"uuid": "7f2c2e5e-3a0c-4b52-9c32-1b5c3b1f2a10",
                         "schema_id": {"namespace": "omh", "name": "blood-glucose", "version": "4.0"},
                         "source_creation_date_time": "2024-03-01T08:00:00Z"},

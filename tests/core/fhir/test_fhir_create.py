@@ -181,7 +181,7 @@ def test_prefer_return_minimal(client, headers):
     assert response.status_code == 201 and response.text == "" and response.headers["location"]
 
 
-def test_validate_observation_hook_issues_answer_422(client, headers):
+def test_hook_validate_observation_issues_answer_422(client, headers):
     data = {"header": {"uuid": "x"}, "body": {}, "reject-me": True}
     before = count()
     response = post(client, headers["manager"], observation(data=data))
@@ -190,7 +190,7 @@ def test_validate_observation_hook_issues_answer_422(client, headers):
     assert count() == before
 
 
-def test_observations_stored_runs_after_commit(client, headers):
+def test_hook_observations_stored_runs_after_commit(client, headers):
     RECORDER.stored.clear()
     response = post(client, headers["manager"], observation())
     assert RECORDER.stored == [[(int(response.json["id"]), True)]]
@@ -220,3 +220,10 @@ def test_errors_are_never_html(client, headers):
                      client.simulate_get("/fhir/r5/Nothing/here/at/all", headers=headers["manager"])):
         assert response.headers["content-type"].startswith("application/fhir+json")
         assert response.json["resourceType"] == "OperationOutcome"
+
+
+def test_demo_observations_are_seeded_once(app):
+    from jhe_core.seed import seed_demo_observations
+    demo = m.Observation.select().where(m.Observation.identifier_system == "https://jhe.example.org/demo-observations")
+    assert demo.count() == 6
+    assert seed_demo_observations(app.exchange) == 0 and demo.count() == 6

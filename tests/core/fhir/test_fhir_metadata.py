@@ -64,7 +64,7 @@ def test_smart_configuration(client):
     assert body["code_challenge_methods_supported"] == ["S256"]
 
 
-def test_plugin_types_are_served_under_both_prefixes(client, headers):
+def test_hook_register_fhir_resource_types_serves_types_under_both_prefixes(client, headers):
     for prefix in ("/fhir/r5", "/FHIR/R5"):
         response = client.simulate_get(f"{prefix}/Device", headers=headers["manager"])
         assert response.status_code == 200 and response.json["type"] == "searchset"

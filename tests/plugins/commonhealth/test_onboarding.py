@@ -132,7 +132,7 @@ def test_invitation_link_has_the_guides_format(onboarded, server):
     assert len(code) >= 30 and code.isalnum()
 
 
-def test_send_email_delivers_the_link_to_the_patient(onboarded, smtp):
+def test_hook_invitation_message_emails_the_link_to_the_patient(onboarded, smtp):
     body = onboarded["emailed"].json()
     assert onboarded["emailed"].status_code == 200, body
     assert body["emailSent"] is True
@@ -255,7 +255,7 @@ def test_without_email_sender_nothing_is_left_dangling(app):
     app.exchange.activate()
 
 
-def test_link_format_follows_config(app):
+def test_hook_invitation_link_follows_config(app):
     from jhe_plugins.commonhealth.links import build_link
     production = build_link({"app": "production", "include_host": True, "host": "jhe.yourdomain.com"},
                             "LhS05iR1rOnpS4JWfP6GeVUIhaRcRh", "http://ignored")

@@ -53,7 +53,7 @@ def test_plugin_is_not_loaded(app):
 def test_no_codes_beyond_the_demo_data(app):
     with app.exchange.db.connection_context():
         codes = {row.coding_code for row in m.CodeableConcept.select()}
-    assert "ieee:time-in-bed:1.0" not in codes and "omh:body-weight:3.0" not in codes
+    assert "ieee:time-in-bed:1.0" not in codes and "ieee:sleep-episode:1.0" not in codes
     assert "omh:blood-glucose:4.0" in codes  # the demo data's own rows
 
 

@@ -56,7 +56,8 @@ def upload_as(exchange, email, resources):
 @pytest.fixture(scope="module")
 def api(live_server):
     """``api(method, path, role="manager", **kw)``: the admin REST API with a demo actor's token."""
-    tokens = {"manager": token_for("practitioner@example.com"), "other_manager": token_for("manager2@example.com")}
+    tokens = {"manager": token_for("practitioner@example.com"), "other_manager": token_for("manager2@example.com"),
+              "superuser": token_for("admin@example.com")}
 
     def call(method, path, role="manager", **kw):
         return requests.request(method, f"{live_server}/api/v1/{path}", headers=auth_headers(tokens[role]),
@@ -505,6 +506,33 @@ def test_viewer_sees_no_write_actions(context):
     screenshot(page, "19-viewer-study-view")
 
 
+def test_superuser_creates_edits_and_deletes_an_organization(context, api):
+    page = log_in(context, "admin@example.com")
+    assert page.locator(".badge", has_text="superuser").is_visible()
+    page.get_by_role("button", name="Add Organization...").click()
+    modal = dialog(page)
+    modal.get_by_label("Name").fill("Southside Lab")
+    modal.get_by_label("Type").select_option("crs")
+    modal.get_by_label("Part of").select_option(label="(top level)")
+    modal.get_by_role("button", name="Create").click()
+    page.get_by_role("button", name="Edit organization Southside Lab").click()
+    dialog(page).get_by_label("Name").fill("Southside Research Lab")
+    dialog(page).get_by_role("button", name="Update").click()
+    row = page.locator("table.organizations-table tbody tr", has_text="Southside Research Lab")
+    row.wait_for()
+    assert "Clinical Research Sponsor" in row.inner_text()
+    created = [o for o in api("GET", "organizations", role="superuser").json()["results"]
+               if o["name"] == "Southside Research Lab"]
+    assert created and created[0]["type"] == "crs" and created[0]["partOf"] in (None, 0)
+    page.get_by_role("button", name="Delete organization Southside Research Lab").click()
+    confirm = dialog(page)
+    assert "Are you sure you want to delete this entire record?" in confirm.inner_text()
+    confirm.get_by_role("button", name="Delete").click()
+    row.wait_for(state="detached")
+    names = {o["name"] for o in api("GET", "organizations", role="superuser", params={"limit": 1000}).json()["results"]}
+    assert "Southside Research Lab" not in names and "Southside Lab" not in names
+
+
 def test_keyboard_and_tablet_width(context):
     page = log_in(context, "member@example.com")
     page.set_viewport_size(TABLET)
@@ -535,3 +563,33 @@ def test_log_out_revokes_the_tokens(context, live_server):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/o/**")
     page.locator("input[name=password]").wait_for()  # the server asks for the password again
+
+
+def test_expired_or_rejected_tokens_are_refreshed(context, live_server):
+    page = log_in(context, "practitioner@example.com")
+    first = page.evaluate("JSON.parse(sessionStorage.getItem('jhe.portal.tokens'))")
+    # Expired: the next request refreshes first (the refresh token rotates).
+    page.evaluate("""() => {
+        const t = JSON.parse(sessionStorage.getItem('jhe.portal.tokens'));
+        t.expiresAt = Date.now() - 1000;
+        sessionStorage.setItem('jhe.portal.tokens', JSON.stringify(t));
+    }""")
+    page.get_by_role("link", name="Studies").click()
+    page.get_by_role("button", name="View study Diabetes Management Study").wait_for()
+    second = page.evaluate("JSON.parse(sessionStorage.getItem('jhe.portal.tokens'))")
+    assert second["accessToken"] != first["accessToken"] and second["refreshToken"] != first["refreshToken"]
+    # Rejected (revoked behind the console's back): one refresh, then the request is retried.
+    requests.post(f"{live_server}/o/revoke_token/", data={"token": second["accessToken"], "client_id": "jhe-portal"},
+                  timeout=10)
+    page.get_by_role("link", name="Patients").click()
+    patient_row(page, "john.smith@example.com").wait_for()
+    third = page.evaluate("JSON.parse(sessionStorage.getItem('jhe.portal.tokens'))")
+    assert third["accessToken"] != second["accessToken"]
+    # Nothing left to refresh with: back to the login screen, with the reason.
+    requests.post(f"{live_server}/o/revoke_token/", data={"token": third["refreshToken"], "client_id": "jhe-portal",
+                                                          "token_type_hint": "refresh_token"}, timeout=10)
+    requests.post(f"{live_server}/o/revoke_token/", data={"token": third["accessToken"], "client_id": "jhe-portal"},
+                  timeout=10)
+    page.get_by_role("link", name="Observations").click()
+    page.get_by_text("Your session has ended; please log in again.").wait_for()
+    page.get_by_role("button", name="Log in").wait_for()

@@ -103,3 +103,13 @@ def test_no_external_assets():
             text = path.read_text()
             assert "@import url(" not in text and "fonts.googleapis" not in text
             assert not re.search(r'(src|href)="https?://', text), path
+
+
+def test_the_console_client_is_registered_at_start(app):
+    """A fresh server (no demo data) can log in to the console: its public client exists."""
+    from jhe_core import models as m
+    with app.exchange.db.connection_context():
+        client = m.OAuthClient.get(m.OAuthClient.client_id == "jhe-portal")
+    assert client.client_type == "public"
+    assert client.redirect_uri_list == ["/portal/callback"]
+    assert set(client.grant_type_list) == {"authorization_code", "refresh_token"}

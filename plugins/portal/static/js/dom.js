@@ -146,6 +146,13 @@ export function select(options, value, attrs = {}) {
     h("option", { value: String(o.value), selected: String(o.value) === String(value ?? "") }, o.label)));
 }
 
+/** An image that hides itself when its URL cannot be loaded (study icons live elsewhere). */
+export function remoteImage(src, attrs = {}) {
+  const img = h("img", { ...attrs, src });
+  img.addEventListener("error", () => { img.hidden = true; });
+  return img;
+}
+
 /** A live preview of an icon URL, updated as the user types. */
 export function iconPreview(input) {
   const img = h("img", { class: "icon-preview", alt: "Icon preview", hidden: true });

@@ -68,12 +68,12 @@ export async function render(main, params) {
           action: () => api.del(`patients/${patient.id}`, undefined, { organization_id: orgId }),
           done: () => reload(),
         })) : null),
-      h("td", {}, String(patient.id)),
+      h("td", { class: "nowrap" }, String(patient.id)),
       h("td", {}, patientName(patient)),
-      h("td", {}, patient.birthDate || ""),
+      h("td", { class: "nowrap" }, patient.birthDate || ""),
       h("td", {}, patient.telecomEmail || ""),
       h("td", {}, patient.identifier || ""),
-      h("td", {}, patient.telecomPhone || ""));
+      h("td", { class: "nowrap" }, patient.telecomPhone || ""));
   });
   const allBox = h("input", { type: "checkbox", "aria-label": "Select all patients on this page" });
   allBox.addEventListener("change", () => {

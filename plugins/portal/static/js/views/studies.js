@@ -1,7 +1,7 @@
 // Studies of an organization: view (data sources, scope requests, enrollment), edit, delete.
 
 import * as api from "../api.js";
-import { confirmAction, h, iconButton, loading, replace } from "../dom.js";
+import { confirmAction, h, iconButton, loading, remoteImage, replace } from "../dom.js";
 import { organizationFrom, organizationSelect, studiesOf } from "../filters.js";
 import { go } from "../router.js";
 import { canWrite, selectOrganization } from "../session.js";
@@ -28,8 +28,8 @@ export async function render(main, params) {
         action: () => api.del(`studies/${study.id}`),
         done: reload,
       })) : null),
-    h("td", {}, String(study.id)),
-    h("td", {}, study.iconUrl ? h("img", { class: "study-icon", src: study.iconUrl, alt: "" }) : null),
+    h("td", { class: "nowrap" }, String(study.id)),
+    h("td", {}, study.iconUrl ? remoteImage(study.iconUrl, { class: "study-icon", alt: "" }) : null),
     h("td", {}, study.name),
     h("td", {}, study.description || ""),
     h("td", {}, (study.scopeRequests || []).map((s) => s.text || s.codingCode).join(", ")),

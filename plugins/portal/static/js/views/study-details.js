@@ -3,7 +3,7 @@
 // who stopped uploading.
 
 import * as api from "../api.js";
-import { errorBox, formatDateTime, h, iconButton, loading, openModal, patientName, replace, select, timeAgo } from "../dom.js";
+import { errorBox, formatDateTime, h, iconButton, loading, openModal, patientName, remoteImage, replace, select, timeAgo } from "../dom.js";
 import { canWrite, dataSources, organizationName, scopeCatalog, scopeLabel } from "../session.js";
 
 const STALE_AFTER_DAYS = 7;
@@ -22,7 +22,7 @@ export function openStudyDetails(studyId, orgId, onClose) {
         h("dt", {}, "Name"), h("dd", {}, study.name),
         h("dt", {}, "Description"), h("dd", {}, study.description || ""),
         h("dt", {}, "Icon URL"), h("dd", {}, study.iconUrl || "",
-          study.iconUrl ? h("img", { class: "icon-preview", src: study.iconUrl, alt: "Study icon" }) : null),
+          study.iconUrl ? remoteImage(study.iconUrl, { class: "icon-preview", alt: "Study icon" }) : null),
         h("dt", {}, "Organization"), h("dd", {}, orgName)),
       await linkedSection({
         title: "Data Sources", kind: "data-sources", items: study.dataSources || [], write: canWrite(orgId),
