@@ -208,22 +208,24 @@ def test_plugin_new_output_installs_loads_and_passes_its_own_test(tmp_path):
     assert result.exit_code == 0, result.output
     root = tmp_path / f"jhe-{name}"
     assert f"{name} = \"jhe_{name}\"" in (root / "pyproject.toml").read_text()
+    # Installed into a folder of its own, seen only by the subprocesses below: the suite's
+    # environment never holds a half-installed plugin, even if this test is interrupted.
+    site = tmp_path / "site"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    installed = subprocess.run([*pip, "install", "--no-deps", "-e", str(root)], capture_output=True, text=True)
-    try:
-        assert installed.returncode == 0, installed.stderr
-        loaded = subprocess.run(
-            [sys.executable, "-c", "from jhe_core.config import load_config; from jhe_core.plugins import "
-             "make_plugin_manager; pm, info = make_plugin_manager(load_config(overrides={}, environ={})); "
-             f"print(info['{name}'].source, [i.name for i in pm.get_hookcallers(pm.get_plugin('{name}'))])"],
-            capture_output=True, text=True, env=_subprocess_env(), cwd=tmp_path)
-        assert loaded.stdout.strip() == "entry point ['register_routes']", loaded.stderr
-        tested = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
-                                capture_output=True, text=True, env=_subprocess_env())
-        assert tested.returncode == 0, tested.stdout + tested.stderr
-        assert "2 passed" in tested.stdout
-    finally:
-        subprocess.run([*pip, "uninstall", "-y", f"jhe-{name}"], capture_output=True)
+    installed = subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(root)],
+                               capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    env = {**_subprocess_env(), "PYTHONPATH": str(site)}
+    loaded = subprocess.run(
+        [sys.executable, "-c", "from jhe_core.config import load_config; from jhe_core.plugins import "
+         "make_plugin_manager; pm, info = make_plugin_manager(load_config(overrides={}, environ={})); "
+         f"print(info['{name}'].source, [i.name for i in pm.get_hookcallers(pm.get_plugin('{name}'))])"],
+        capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert loaded.stdout.strip() == "entry point ['register_routes']", loaded.stderr
+    tested = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
+                            capture_output=True, text=True, env=env)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "2 passed" in tested.stdout
     assert name not in {ep.name for ep in entry_points(group="jhe")}
 
 

@@ -148,20 +148,24 @@ export function select(options, value, attrs = {}) {
 
 /** An image that hides itself when its URL cannot be loaded (study icons live elsewhere). */
 export function remoteImage(src, attrs = {}) {
-  const img = h("img", { ...attrs, src });
+  const img = h("img", { ...attrs, hidden: true });
+  img.addEventListener("load", () => { img.hidden = false; });
   img.addEventListener("error", () => { img.hidden = true; });
+  img.src = src;
   return img;
 }
 
 /** A live preview of an icon URL, updated as the user types. */
 export function iconPreview(input) {
   const img = h("img", { class: "icon-preview", alt: "Icon preview", hidden: true });
+  // Shown once the image has loaded, hidden while the URL is incomplete or cannot be loaded.
   const update = () => {
     const url = input.value.trim();
-    img.hidden = !/^(https?:|data:image\/)/i.test(url);
-    if (!img.hidden) img.src = url;
+    img.hidden = true;
+    if (/^(https?:\/\/.+|data:image\/)/i.test(url)) img.src = url;
     else img.removeAttribute("src");
   };
+  img.addEventListener("load", () => { img.hidden = !img.getAttribute("src"); });
   img.addEventListener("error", () => { img.hidden = true; });
   input.addEventListener("input", update);
   update();

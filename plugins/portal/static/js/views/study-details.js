@@ -60,19 +60,24 @@ async function linkedSection({ title, kind, items, write, label, available, add,
     errors.clear();
     try { await work(); await redraw(); } catch (error) { errors.show(error); }
   };
-  const taken = new Set(items.map((i) => String(i.id)));
-  const options = write ? (await available()).filter((o) => !taken.has(String(o.value))) : [];
-  const chooser = select(options, options[0]?.value, { "aria-label": `${title} to add` });
-  const addForm = h("form", { class: "inline-form add-linked", hidden: true }, chooser,
-    h("button", { type: "submit", class: "btn btn-success", disabled: !options.length }, "Add"));
-  addForm.addEventListener("submit", (event) => {
-    event.preventDefault();
-    guarded(() => add(chooser.value));
-  });
-  const plus = write ? iconButton("add", `Add ${title}`, () => {
-    addForm.hidden = !addForm.hidden;
-    if (!addForm.hidden) chooser.focus();
-  }, { class: "icon-btn icon-add", "aria-expanded": "false" }) : null;
+  let addForm = null;
+  let plus = null;
+  if (write) {
+    const taken = new Set(items.map((i) => String(i.id)));
+    const options = (await available()).filter((o) => !taken.has(String(o.value)));
+    const chooser = select(options, options[0]?.value, { "aria-label": `${title} to add` });
+    addForm = h("form", { class: "inline-form add-linked", hidden: true }, chooser,
+      h("button", { type: "submit", class: "btn btn-success", disabled: !options.length }, "Add"));
+    addForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      guarded(() => add(chooser.value));
+    });
+    plus = iconButton("add", `Add ${title}`, () => {
+      addForm.hidden = !addForm.hidden;
+      plus.setAttribute("aria-expanded", String(!addForm.hidden));
+      if (!addForm.hidden) chooser.focus();
+    }, { class: "icon-btn icon-add", "aria-expanded": "false" });
+  }
   return h("section", { class: `linked ${kind}` },
     h("div", { class: "section-header" }, h("h3", {}, title), plus),
     addForm,
