@@ -7,8 +7,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import requests
 
-from portal_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from jhe_core.testing import auth_headers, token_for
+from portal_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, add_demo_data, log_in
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +41,25 @@ def context(browser, live_server):
     context.close()
     assert not errors, f"JavaScript errors in the console: {errors}"
 
+
+@pytest.fixture(scope="module")
+def api(live_server):
+    """``api(method, path, role="manager", **kw)``: the admin REST API with a demo actor's token."""
+    tokens = {"manager": token_for("practitioner@example.com"), "other_manager": token_for("manager2@example.com"),
+              "superuser": token_for("admin@example.com")}
+
+    def call(method, path, role="manager", **kw):
+        return requests.request(method, f"{live_server}/api/v1/{path}", headers=auth_headers(tokens[role]),
+                                timeout=10, **kw)
+    return call
+
+
+@pytest.fixture(scope="module")
+def demo_data(app, api):
+    add_demo_data(app.exchange, api)
+
+
+@pytest.fixture()
+def manager(context):
+    """A page logged in as the demo manager, on the Organizations screen."""
+    return log_in(context, "practitioner@example.com")

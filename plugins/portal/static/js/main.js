@@ -86,14 +86,17 @@ async function route(ui) {
   }
   document.title = `${label} \u00B7 ${title} Console`;
   const mine = ++renderToken;
+  // Each visit renders into its own container: a slower, older visit then fills a detached one.
+  const screen = h("div", { class: "screen" });
+  replace(ui.main, screen);
   try {
-    await view.render(ui.main, params);
+    await view.render(screen, params);
   } catch (error) {
     if (mine !== renderToken) return; // a newer screen replaced this one
     if (!isLoggedIn()) return; // the session handler shows the login screen
     const box = errorBox();
     box.show(error);
-    replace(ui.main, h("h1", {}, label), box);
+    replace(screen, h("h1", {}, label), box);
   }
 }
 

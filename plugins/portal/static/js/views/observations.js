@@ -70,6 +70,7 @@ export async function render(main, params) {
       h("td", {}, scopeLabel(scopeByCode.get(o.codingCode)) || o.codingCode || ""),
       h("td", {}, patientName(o) || String(o.subjectPatient ?? "")),
       h("td", {}, sourceById.get(Number(o.dataSource))?.name || (o.dataSource ?? "")),
+      h("td", {}, o.status || ""),
       h("td", {}, formatDateTime(o.created)),
       h("td", { class: "json-cell" }, h("code", {}, jsonPreview(bodyFirst(dataPoint(o)), 600))));
     row.addEventListener("keydown", (event) => {
@@ -91,8 +92,8 @@ export async function render(main, params) {
     errors,
     h("div", { class: "table-wrap" }, h("table", { class: "data-table observations-table" },
       h("thead", {}, h("tr", {}, h("th", {}, "ID"), h("th", {}, "Scope"), h("th", {}, "Patient"),
-        h("th", {}, "Data Source"), h("th", {}, "Transaction Time"), h("th", {}, "Data"))),
-      h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: 6 }, "No observations match these filters."))))),
+        h("th", {}, "Data Source"), h("th", {}, "Status"), h("th", {}, "Transaction Time"), h("th", {}, "Data"))),
+      h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: 7 }, "No observations match these filters."))))),
     pager({ count: list.count, page: pageNumber, perPage, label: "observations",
       onChange: (page, size) => reload({ page, perPage: size }) }));
 }
