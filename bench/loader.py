@@ -182,7 +182,8 @@ def load(data_dir: Path, database_url: str, size: int, seed: int = 20240501) -> 
         timings["indexes_s"] = round(time.perf_counter() - started, 2)
         started = time.perf_counter()
         if is_postgres(db):
-            db.execute_sql(f"SELECT setval(pg_get_serial_sequence('observation', 'id'), {first_id + written - 1})")
+            if written:
+                db.execute_sql(f"SELECT setval(pg_get_serial_sequence('observation', 'id'), {first_id + written - 1})")
             db.execute_sql("VACUUM ANALYZE")
         else:
             db.execute_sql("ANALYZE")

@@ -224,17 +224,21 @@ def main(argv=None) -> int:
         "workloads": [],
     }
     began = time.perf_counter()
-    if args.base_url:
-        run_remote(args, results, rng)
-    else:
-        run_local(args, results, rng)
+    try:
+        if args.base_url:
+            run_remote(args, results, rng)
+        else:
+            run_local(args, results, rng)
+    except Exception as exc:  # keep what was measured; the error is part of the record
+        results["error"] = f"{type(exc).__name__}: {exc}"
+        print(f"benchmark stopped: {results['error']}", file=sys.stderr)
     results["load_after"] = report.load_average()
     results["duration_s"] = round(time.perf_counter() - began, 1)
     results["targets"] = report.check_targets(results)
     path = report.write(results, args.output)
     print(report.table(results))
     print(f"\nresults: {path} ({results['duration_s']} s)")
-    return 0
+    return 1 if results.get("error") else 0
 
 
 if __name__ == "__main__":

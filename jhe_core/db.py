@@ -58,7 +58,6 @@ def make_database(url: str) -> peewee.Database:
             port=parsed.port or 5432,
             max_connections=int(options.pop("max_connections", 32)),
             stale_timeout=300,
-            autorollback=True,
             **options,
         )
     raise ConfigError(f"database_url: expected sqlite:///PATH or postgresql://..., got {url!r}")

@@ -62,17 +62,17 @@ def make_test_app(*, enabled=None, disabled=(), plugins=None, config=None, demo=
     if url != MEMORY_URL:
         db = bind(url)
         with db.connection_context():
-            drop_everything(db, _all_plugin_models())
+            drop_everything(db, _all_plugin_models(plugins))
     app = create_app(cfg, plugins)
     if demo:
         seed_demo_data(app.exchange)
     return app
 
 
-def _all_plugin_models():
-    """Every installed plugin's models, so a fresh test database has none left over."""
+def _all_plugin_models(plugins=None):
+    """Every installed and given plugin's models, so a fresh test database has none left over."""
     from jhe_core.plugins import call_each, make_plugin_manager
-    pm, _ = make_plugin_manager(load_config(overrides={}, environ={}))
+    pm, _ = make_plugin_manager(load_config(overrides={}, environ={}), plugins)
     return [model for _, models in call_each(pm, "register_models") for model in models]
 
 
