@@ -185,3 +185,47 @@ def write(results: dict, output: Path | None = None) -> Path:
     path = output or RESULTS_DIR / name
     path.write_text(json.dumps(results, indent=1, default=str))
     return path
+
+
+def markdown(results: dict) -> str:
+    """The results as a Markdown table (for docs/performance.md)."""
+    settings = results["settings"]
+    lines = [f"**{settings['database']}, {results.get('observations_at_start')} observations, "
+             f"{settings['workers']} workers × {settings['threads']} threads** "
+             f"(load average {results.get('load_before')} → {results.get('load_after')}; "
+             f"`{results.get('_file', '')}`)", "",
+             "| workload | conc | req/s | obs/s | p50 ms | p95 ms | p99 ms | CPU ms/req (server+db+client) | capacity/s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for suffix, rows in (("", results.get("workloads", [])), (" (empty db)", results.get("empty_ingest", []))):
+        for row in rows:
+            cpu = row.get("cpu_ms_per_request") or {}
+            capacity = row.get("capacity_obs_per_s") or row.get("capacity_rps")
+            obs = row.get("obs_per_s")
+            lines.append(f"| {row['workload']}{suffix} | {row.get('concurrency', '')} | {row.get('rps', 0):.0f} | "
+                         f"{f'{obs:.0f}' if obs else ''} | {_ms(row.get('p50_ms'))} | {_ms(row.get('p95_ms'))} | "
+                         f"{_ms(row.get('p99_ms'))} | "
+                         f"{'+'.join(f'{v:.2f}' for v in cpu.values()) if cpu else ''} | "
+                         f"{f'{capacity:.0f}' if capacity else ''} |")
+    cold, memory, size = results.get("cold_start") or {}, results.get("memory") or {}, results.get("database_size") or {}
+    lines.append("")
+    if cold:
+        lines.append("Cold start to first answer: " + ", ".join(f"{k} {v['first_answer_s']} s" for k, v in cold.items())
+                     + f". Peak RSS per worker: {memory.get('worker_peak_rss_mib')} MiB. "
+                     f"Size: {size.get('bytes_per_observation')} bytes/observation "
+                     f"({size.get('total_mib')} MiB database). Load: {results.get('load', {}).get('total_s')} s.")
+    lines.append("")
+    lines.append("| target | goal | measured | result |")
+    lines.append("|---|---|---:|---|")
+    for check in results.get("targets", []):
+        verdict = {True: "met", False: "**missed**", None: "not measured"}[check["met"]]
+        lines.append(f"| {check['target']} | {check['goal']} | {check['measured']} | {verdict}"
+                     + (f" ({check['note']})" if check.get("note") else "") + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+    for name in sys.argv[1:]:
+        loaded = json.loads(Path(name).read_text())
+        loaded["_file"] = Path(name).name
+        print(markdown(loaded) + "\n")
