@@ -15,6 +15,7 @@ from jhe_core.fhir.registry import ResourceType, SearchParam
 from jhe_core.fhir.search import SearchPlan, answer_search, sort_choice
 from jhe_core.services.access import get_visible_patient, visible_patient_ids
 from jhe_core.services.observation_search import Keyset
+from jhe_core.ids import parse_ids
 
 P = m.Patient
 STUDY_PARAMS = ("_has:Group:member:_id", "patient._has:Group:member:_id")
@@ -111,7 +112,7 @@ def _apply(conditions, name, modifier, value, req) -> bool:
     elif modifier is not None:
         return False
     elif name == "_id":
-        ids = [int(text) for text in alternatives if text.isdigit()]
+        ids = parse_ids(alternatives)
         either(P.id.in_(ids) if ids else P.id.is_null())
     elif name == "identifier":
         for text in alternatives:
@@ -133,7 +134,7 @@ def _apply(conditions, name, modifier, value, req) -> bool:
         either(P.user.in_(m.User.select(m.User.id).where(
             m.User.email.in_([text.strip().lower() for text in alternatives]))))
     elif name in STUDY_PARAMS:
-        studies = [int(text) for text in alternatives if text.isdigit()]
+        studies = parse_ids(alternatives)
         either(P.id.in_(m.StudyPatient.select(m.StudyPatient.patient).where(m.StudyPatient.study.in_(studies)))
                if studies else P.id.is_null())
     else:

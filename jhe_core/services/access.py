@@ -7,6 +7,7 @@ hold any role in; a patient sees only themselves; anyone else sees nothing.
 
 from jhe_core import models as m
 from jhe_core.errors import NotFound
+from jhe_core.ids import parse_id
 
 
 def visible_patient_ids(actor):
@@ -32,11 +33,8 @@ def visible_patients(actor):
 
 def get_visible_patient(actor, patient_id) -> m.Patient:
     """The patient, or ``NotFound`` when unknown or not visible (existence is not revealed)."""
-    try:
-        patient_id = int(patient_id)
-    except (TypeError, ValueError):
-        raise NotFound(f"Patient {patient_id} not found.") from None
-    patient = visible_patients(actor).where(m.Patient.id == patient_id).first()
+    wanted = parse_id(patient_id)
+    patient = None if wanted is None else visible_patients(actor).where(m.Patient.id == wanted).first()
     if patient is None:
         raise NotFound(f"Patient {patient_id} not found.")
     return patient

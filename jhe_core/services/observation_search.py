@@ -18,6 +18,7 @@ import peewee
 
 from jhe_core import models as m
 from jhe_core.services.access import visible_patient_ids
+from jhe_core.ids import parse_id, parse_ids
 
 Obs = m.Observation
 
@@ -143,7 +144,7 @@ class ObservationSearch:
         self.keyset.nothing = True
 
     def patients(self, ids: list) -> None:
-        ids = [int(value) for value in ids if str(value).isdigit()]
+        ids = parse_ids(ids)
         self._add(Obs.patient.in_(ids)) if ids else self._nothing()
 
     def codes(self, tokens: list[tuple]) -> None:
@@ -157,11 +158,11 @@ class ObservationSearch:
         self._add(Obs.code.in_(wanted)) if wanted else self._nothing()
 
     def data_sources(self, ids: list) -> None:
-        ids = [int(value) for value in ids if str(value).isdigit()]
+        ids = parse_ids(ids)
         self._add(Obs.data_source.in_(ids)) if ids else self._nothing()
 
     def ids(self, ids: list) -> None:
-        ids = [int(value) for value in ids if str(value).isdigit()]
+        ids = parse_ids(ids)
         self._add(Obs.id.in_(ids)) if ids else self._nothing()
 
     def identifiers(self, tokens: list[tuple]) -> None:
@@ -178,12 +179,13 @@ class ObservationSearch:
 
     def study(self, study_id) -> None:
         """Observations of the study's enrolled patients, for the codes it requests."""
-        if not str(study_id).isdigit():
+        study_id = parse_id(study_id)
+        if study_id is None:
             return self._nothing()
         self._add(Obs.patient.in_(m.StudyPatient.select(m.StudyPatient.patient)
-                                  .where(m.StudyPatient.study == int(study_id))))
+                                  .where(m.StudyPatient.study == study_id)))
         self._add(Obs.code.in_(m.StudyScopeRequest.select(m.StudyScopeRequest.scope_code)
-                               .where(m.StudyScopeRequest.study == int(study_id))))
+                               .where(m.StudyScopeRequest.study == study_id)))
 
     def time_range(self, param: str, lo: datetime.datetime | None, hi: datetime.datetime | None) -> None:
         """``lo <= value < hi`` on ``date`` (effective start) or ``_lastUpdated``."""

@@ -29,6 +29,7 @@ from jhe_core.errors import BadRequest, Conflict, Forbidden, Issue, JHEError, No
 from jhe_core.fhir.dates import DateFormatError, parse_instant, parse_range
 from jhe_core.permissions import allowed
 from jhe_core.services.observation_store import store_candidates
+from jhe_core.ids import parse_id
 
 # R5 ObservationStatus (required binding; fhir.resources does not enforce it).
 OBSERVATION_STATUSES = frozenset({"registered", "preliminary", "final", "amended", "corrected",
@@ -93,7 +94,8 @@ def _reference_id(value, resource_type: str, path: str):
     if not isinstance(reference, str) or not reference.startswith(prefix) or not reference[len(prefix):].isdigit():
         raise BadRequest(f"must reference an existing {resource_type} as '{resource_type}/<id>', "
                          f"got {reference!r}.", path=path)
-    return int(reference[len(prefix):])
+    found = parse_id(reference[len(prefix):])
+    return -1 if found is None else found  # out of range: names no row, so "not found" follows
 
 
 def _decode_attachment(attachment):
