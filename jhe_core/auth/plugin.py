@@ -10,7 +10,7 @@ from jhe_core.auth import keys
 from jhe_core.auth.browser import AuthorizeResource, LoginResource, LogoutResource
 from jhe_core.auth.endpoints import (DiscoveryResource, IntrospectResource, JWKSResource, RevokeResource,
                                      TokenResource, UserinfoResource)
-from jhe_core.auth.tokens import actor_for_row, bearer_from_header, lookup_access_token
+from jhe_core.auth.tokens import authenticate, bearer_from_header
 from jhe_core.errors import Unauthorized
 
 
@@ -50,8 +50,8 @@ def actor_from_request(request):
     token = bearer_from_header(request.get_header("Authorization"))
     if token is None:
         return None
-    row, problem = lookup_access_token(token)
+    actor, problem = authenticate(token)
     if problem:
         raise Unauthorized(problem, headers={
             "WWW-Authenticate": f'Bearer realm="jhe", error="invalid_token", error_description="{problem}"'})
-    return actor_for_row(row)
+    return actor

@@ -5,7 +5,8 @@ import hashlib
 import secrets
 
 from jhe_core import models as m
-from jhe_core.actors import Actor
+from jhe_core.actors import UNKNOWN, Actor
+from jhe_core.prepared import Prepared, as_instance
 
 SCOPES = ("openid", "email", "read", "write")
 
@@ -60,23 +61,57 @@ def revoke_access_token(row: m.AccessToken) -> None:
                                                    m.AccessToken.revoked.is_null()).execute()
 
 
+# Whole rows (never partial instances, which could overwrite columns if saved).
+TOKEN_FIELDS = tuple(m.AccessToken._meta.sorted_fields)
+USER_FIELDS = tuple(m.User._meta.sorted_fields)
+CLIENT_FIELDS = tuple(m.OAuthClient._meta.sorted_fields)
+
+# Every authenticated request runs this: one query for the token, its user and client, and
+# whether the user is a practitioner and/or a patient.
+TOKEN_LOOKUP = Prepared(lambda token_hash: (
+    m.AccessToken.select(*TOKEN_FIELDS, *USER_FIELDS, *CLIENT_FIELDS, m.Practitioner.id, m.Patient.id)
+    .join(m.User, m.JOIN.LEFT_OUTER, on=(m.AccessToken.user == m.User.id))
+    .join(m.Practitioner, m.JOIN.LEFT_OUTER, on=(m.Practitioner.user == m.User.id))
+    .switch(m.User)
+    .join(m.Patient, m.JOIN.LEFT_OUTER, on=(m.Patient.user == m.User.id))
+    .switch(m.AccessToken)
+    .join(m.OAuthClient, m.JOIN.LEFT_OUTER, on=(m.AccessToken.client == m.OAuthClient.id))
+    .where(m.AccessToken.token_hash == token_hash)))
+
+
+def _found_token(token: str):
+    """``(token row with .user and .client set, practitioner id, patient id)`` or None."""
+    values = TOKEN_LOOKUP.first(hash_secret(token))
+    if values is None:
+        return None
+    cut = [len(TOKEN_FIELDS), len(USER_FIELDS), len(CLIENT_FIELDS)]
+    token_values, rest = values[:cut[0]], values[cut[0]:]
+    user_values, rest = rest[:cut[1]], rest[cut[1]:]
+    client_values, (practitioner_id, patient_id) = rest[:cut[2]], rest[cut[2]:]
+    row = as_instance(m.AccessToken, TOKEN_FIELDS, token_values)
+    row.user = as_instance(m.User, USER_FIELDS, user_values) if row.user_id is not None else None
+    row.client = as_instance(m.OAuthClient, CLIENT_FIELDS, client_values) if row.client_id is not None else None
+    return row, practitioner_id, patient_id
+
+
 def lookup_access_token(token: str) -> tuple[m.AccessToken | None, str | None]:
     """The token row and, when it cannot be used, why (the message a 401 carries)."""
-    row = (m.AccessToken.select(m.AccessToken, m.User, m.OAuthClient)
-           .join(m.User, m.JOIN.LEFT_OUTER, on=(m.AccessToken.user == m.User.id))
-           .switch(m.AccessToken)
-           .join(m.OAuthClient, m.JOIN.LEFT_OUTER, on=(m.AccessToken.client == m.OAuthClient.id))
-           .where(m.AccessToken.token_hash == hash_secret(token))
-           .first())
-    if row is None:
-        return None, "Invalid token."
+    row, problem, _ = _checked(token)
+    return row, problem
+
+
+def _checked(token: str):
+    found = _found_token(token)
+    if found is None:
+        return None, "Invalid token.", None
+    row = found[0]
     if row.revoked is not None:
-        return row, "Token has been revoked."
+        return row, "Token has been revoked.", found
     if row.expires <= m.utcnow():
-        return row, "Token has expired."
+        return row, "Token has expired.", found
     if row.user_id is not None and not row.user.is_active:
-        return row, "User inactive or deleted."
-    return row, None
+        return row, "User inactive or deleted.", found
+    return row, None, found
 
 
 def find_access_token(token: str) -> m.AccessToken | None:
@@ -85,14 +120,22 @@ def find_access_token(token: str) -> m.AccessToken | None:
     return None if problem else row
 
 
-def actor_for_row(row: m.AccessToken) -> Actor:
+def actor_for_row(row: m.AccessToken, practitioner_id=UNKNOWN, patient_id=UNKNOWN) -> Actor:
     return Actor(user=row.user if row.user_id else None, client=row.client if row.client_id else None,
-                 scopes=frozenset(row.scopes.split()), token=row)
+                 scopes=frozenset(row.scopes.split()), token=row,
+                 known_practitioner_id=practitioner_id, known_patient_id=patient_id)
+
+
+def authenticate(token: str) -> tuple[Actor | None, str | None]:
+    """The actor a bearer token stands for, or None and the reason it is refused."""
+    row, problem, found = _checked(token)
+    if problem:
+        return None, problem
+    return actor_for_row(row, found[1], found[2]), None
 
 
 def actor_for_token(token: str) -> Actor | None:
-    row = find_access_token(token)
-    return None if row is None else actor_for_row(row)
+    return authenticate(token)[0]
 
 
 def bearer_from_header(value: str | None) -> str | None:

@@ -72,10 +72,10 @@ def permission_allowed(actor, action, resource):
         return True
     if action == "data_source.view":
         return True
-    if actor.patient is not None and action in PATIENT_SELF_ACTIONS:
-        if patient_id_of(resource) == actor.patient.id:
+    if actor.patient_id is not None and action in PATIENT_SELF_ACTIONS:
+        if patient_id_of(resource) == actor.patient_id:
             return True
-    if actor.practitioner is None:
+    if actor.practitioner_id is None:
         return None
     if action == "organization.create":
         parent = resource

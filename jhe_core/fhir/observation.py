@@ -13,10 +13,9 @@ from jhe_core.fhir.outcome import fhir_base, send_fhir
 from jhe_core.fhir.registry import ResourceType, SearchParam
 from jhe_core.fhir.search import SearchPlan, answer_search, sort_choice
 from jhe_core.http import json_object
-from jhe_core.services.access import restrict_observations
+from jhe_core.services.access import read_visible_observation
 from jhe_core.services.observation_search import SORTS, ObservationSearch
 from jhe_core.services.observations import ingest
-from jhe_core.ids import parse_id
 
 Obs = m.Observation
 STUDY_PARAM = "patient._has:Group:member:_id"
@@ -71,10 +70,7 @@ class ObservationCollection:
 
 class ObservationItem:
     def on_get(self, req, resp, id, vid=None):
-        query = Obs.select(Obs.id, Obs.resource, Obs.version_id, Obs.last_updated)
-        observation = None
-        if parse_id(id) is not None:
-            observation = restrict_observations(query.where(Obs.id == parse_id(id)), req.context.actor).first()
+        observation = read_visible_observation(req.context.actor, id)
         if observation is None or (vid is not None and vid != str(observation.version_id)):
             raise NotFound(f"Observation/{id}" + (f"/_history/{vid}" if vid else "") + " not found.")
         version_headers(resp, observation)

@@ -8,20 +8,29 @@ hold any role in; a patient sees only themselves; anyone else sees nothing.
 from jhe_core import models as m
 from jhe_core.errors import NotFound
 from jhe_core.ids import parse_id
+from jhe_core.prepared import Prepared, as_instance
 
 
 def visible_patient_ids(actor):
     """A subquery of visible patient ids, or None when the actor sees every patient."""
     if actor.is_superuser:
         return None
-    if actor.patient is not None and actor.practitioner is None:
-        return m.Patient.select(m.Patient.id).where(m.Patient.id == actor.patient.id)
-    organization_ids = list(actor.roles)
-    ids = (m.PatientOrganization.select(m.PatientOrganization.patient)
-           .where(m.PatientOrganization.organization.in_(organization_ids or [-1])))
-    if actor.patient is not None:
-        ids = ids | m.Patient.select(m.Patient.id).where(m.Patient.id == actor.patient.id)
-    return ids
+    return visible_ids_query(actor.practitioner_id, actor.patient_id)
+
+
+def visible_ids_query(practitioner_id, patient_id):
+    """Patients sharing an organization with the practitioner, plus the patient themselves.
+    Joined on the practitioner's memberships, so no request loads the roles to find them."""
+    shared = None
+    if practitioner_id is not None:
+        shared = (m.PatientOrganization.select(m.PatientOrganization.patient)
+                  .join(m.PractitionerOrganization,
+                        on=(m.PractitionerOrganization.organization == m.PatientOrganization.organization))
+                  .where(m.PractitionerOrganization.practitioner == practitioner_id))
+    if patient_id is None:
+        return shared if shared is not None else m.Patient.select(m.Patient.id).where(m.Patient.id.is_null())
+    own = m.Patient.select(m.Patient.id).where(m.Patient.id == patient_id)
+    return own if shared is None else shared | own
 
 
 def visible_patients(actor):
@@ -44,3 +53,33 @@ def restrict_observations(query, actor):
     """Limit an ``Observation`` query to the patients ``actor`` may see."""
     subquery = visible_patient_ids(actor)
     return query if subquery is None else query.where(m.Observation.patient.in_(subquery))
+
+
+OBSERVATION_READ_FIELDS = (m.Observation.id, m.Observation.resource, m.Observation.version_id,
+                           m.Observation.last_updated)
+# One compiled query per kind of caller: (superuser, has practitioner, has patient).
+_OBSERVATION_READS = {}
+
+
+def _observation_read(kind):
+    superuser, practitioner, patient = kind
+
+    def build(observation_id, practitioner_id, patient_id):
+        query = m.Observation.select(*OBSERVATION_READ_FIELDS).where(m.Observation.id == observation_id)
+        if superuser:
+            return query
+        return query.where(m.Observation.patient.in_(
+            visible_ids_query(practitioner_id if practitioner else None, patient_id if patient else None)))
+    return Prepared(build)
+
+
+def read_visible_observation(actor, observation_id) -> m.Observation | None:
+    """The stored resource (id, JSON text, version, last update) of an Observation ``actor``
+    may see, or None. Every FHIR read runs this, so its SQL is compiled once."""
+    wanted = parse_id(observation_id)
+    if wanted is None:
+        return None
+    kind = (actor.is_superuser, actor.practitioner_id is not None, actor.patient_id is not None)
+    prepared = _OBSERVATION_READS.get(kind) or _OBSERVATION_READS.setdefault(kind, _observation_read(kind))
+    row = prepared.first(wanted, actor.practitioner_id, actor.patient_id)
+    return None if row is None else as_instance(m.Observation, OBSERVATION_READ_FIELDS, row)
