@@ -19,6 +19,7 @@ import peewee
 from jhe_core import models as m
 from jhe_core.services.access import visible_patient_ids
 from jhe_core.ids import parse_id, parse_ids
+from jhe_core.services.codes import matching_ids
 
 Obs = m.Observation
 
@@ -149,12 +150,7 @@ class ObservationSearch:
 
     def codes(self, tokens: list[tuple]) -> None:
         """``(system or None, code)`` pairs; a None system matches any system."""
-        wanted = []
-        for concept in m.CodeableConcept.select(m.CodeableConcept.id, m.CodeableConcept.coding_system,
-                                                m.CodeableConcept.coding_code):
-            for system, code in tokens:
-                if concept.coding_code == code and (system is None or system == concept.coding_system):
-                    wanted.append(concept.id)
+        wanted = matching_ids(tokens)
         self._add(Obs.code.in_(wanted)) if wanted else self._nothing()
 
     def data_sources(self, ids: list) -> None:

@@ -30,6 +30,7 @@ from jhe_core.fhir.dates import DateFormatError, parse_instant, parse_range
 from jhe_core.permissions import allowed
 from jhe_core.services.observation_store import store_candidates
 from jhe_core.ids import parse_id
+from jhe_core.services.codes import find as known_code
 
 # R5 ObservationStatus (required binding; fhir.resources does not enforce it).
 OBSERVATION_STATUSES = frozenset({"registered", "preliminary", "final", "amended", "corrected",
@@ -158,7 +159,6 @@ class _Batch:
     def __init__(self, exchange, actor):
         self.exchange = exchange
         self.actor = actor
-        self.codes = {(c.coding_system, c.coding_code): c for c in m.CodeableConcept.select()}
         self.model = _model()
 
     def check_structure(self, index, resource) -> _Candidate:
@@ -180,7 +180,7 @@ class _Batch:
         codings = (resource.get("code") or {}).get("coding") or []
         if len(codings) != 1 or not codings[0].get("system") or not codings[0].get("code"):
             raise BadRequest("code must have exactly one coding with system and code.", path="code.coding")
-        code = self.codes.get((codings[0]["system"], codings[0]["code"]))
+        code = known_code(codings[0]["system"], codings[0]["code"])
         if code is None:
             raise Unprocessable(f"unknown code {codings[0]['system']}|{codings[0]['code']}.",
                                 path="code.coding[0]")
