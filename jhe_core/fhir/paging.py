@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from jhe_core.errors import BadRequest
 from jhe_core.fhir.outcome import information_outcome
-from jhe_core.services.observation_search import Cursor, Page
+from jhe_core.services.keyset import Cursor, Page
 
 
 def encode_cursor(key, row_id: int, forward: bool) -> str:

@@ -14,7 +14,7 @@ from jhe_core.fhir.outcome import send_fhir, server_root
 from jhe_core.fhir.registry import ResourceType, SearchParam
 from jhe_core.fhir.search import SearchPlan, answer_search, sort_choice
 from jhe_core.services.access import get_visible_patient, visible_patient_ids
-from jhe_core.services.observation_search import Keyset
+from jhe_core.services.keyset import Keyset
 from jhe_core.ids import parse_ids
 
 P = m.Patient

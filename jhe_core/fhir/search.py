@@ -8,7 +8,7 @@ from jhe_core.errors import BadRequest
 from jhe_core.fhir.outcome import fhir_base, send_fhir
 from jhe_core.fhir.paging import decode_cursor, searchset
 from jhe_core.fhir.params import read_search_request
-from jhe_core.services.observation_search import Keyset, Page
+from jhe_core.services.keyset import Keyset, Page
 
 
 @dataclass
