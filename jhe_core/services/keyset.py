@@ -75,7 +75,7 @@ class _Plans:
     def get(self, shape, build) -> Prepared:
         plan = self.plans.get(shape)
         if plan is None:
-            plan = self.plans[shape] = Prepared(build)
+            plan = self.plans[shape] = Prepared(build, plan_each_time=True)
             if len(self.plans) > self.size:
                 self.plans.popitem(last=False)
         else:
