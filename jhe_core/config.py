@@ -26,7 +26,8 @@ DEFAULTS = {
     "database_url": "",
     "base_url": "",
     "demo": False,
-    "server": {"host": "127.0.0.1", "port": 8000, "workers": 2, "threads": 4},
+    "server": {"host": "127.0.0.1", "port": 8000, "workers": 2, "threads": 4, "engine": "granian",
+               "access_log": True},
     "auth": {
         "access_token_lifetime": 36000,
         "refresh_token_lifetime": 30 * 24 * 3600,
@@ -60,6 +61,8 @@ CORE_SCHEMA = {
                 "port": {"type": "integer", "minimum": 0, "maximum": 65535},
                 "workers": {"type": "integer", "minimum": 1, "maximum": 64},
                 "threads": {"type": "integer", "minimum": 1, "maximum": 256},
+                "engine": {"enum": ["granian", "gunicorn"]},
+                "access_log": {"type": "boolean"},
             },
         },
         "auth": {
