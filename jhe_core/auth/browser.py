@@ -23,6 +23,19 @@ from jhe_core.errors import TooManyRequests
 HTTPS_REQUIRED = "This server only accepts HTTPS connections for sign-in and tokens."
 
 
+def posted_form(req, resp) -> dict | None:
+    """The form a browser posted, or None after showing the page that explains why not
+    (plain HTTP where HTTPS is required, or a malformed body)."""
+    if insecure(req.context.exchange, req):
+        pages.error_page(resp, "HTTPS required", HTTPS_REQUIRED)
+        return None
+    try:
+        return read_form(req)
+    except FormError as exc:
+        pages.error_page(resp, "Bad request", exc.message, exc.status)
+        return None
+
+
 def redirect(resp, location: str, status: int = 302) -> None:
     resp.status = falcon.code_to_http_status(status)
     resp.set_header("Location", location)
@@ -41,12 +54,9 @@ class AuthorizeResource:
     def on_post(self, req, resp):
         """The consent form's answer."""
         exchange = req.context.exchange
-        if insecure(exchange, req):
-            return pages.error_page(resp, "HTTPS required", HTTPS_REQUIRED)
-        try:
-            form = read_form(req)
-        except FormError as exc:
-            return pages.error_page(resp, "Bad request", exc.message, exc.status)
+        form = posted_form(req, resp)
+        if form is None:
+            return
         if not sessions.csrf_valid(exchange, req, form.get("csrf_token")):
             return pages.error_page(resp, "Form expired", "The form has expired; go back and try again.", 403)
         self.answer(req, resp, form.get("request", ""), decision=form.get("allow") == "yes")
@@ -122,12 +132,9 @@ class LoginResource:
 
     def on_post(self, req, resp):
         exchange = req.context.exchange
-        if insecure(exchange, req):
-            return pages.error_page(resp, "HTTPS required", HTTPS_REQUIRED)
-        try:
-            form = read_form(req)
-        except FormError as exc:
-            return pages.error_page(resp, "Bad request", exc.message, exc.status)
+        form = posted_form(req, resp)
+        if form is None:
+            return
         next_url = safe_next(exchange, req, form.get("next"), "")
         email = form.get("username", "").strip()
 
