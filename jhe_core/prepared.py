@@ -6,6 +6,8 @@ this Observation — have the same shape each time. ``Prepared`` builds the peew
 with placeholders, keeps its SQL text, and substitutes the values on each call.
 """
 
+import weakref
+
 import peewee
 
 from jhe_core.db import database
@@ -18,7 +20,9 @@ class Prepared:
     def __init__(self, build, *, plan_each_time: bool = False):
         self.build = build
         self.plan_each_time = plan_each_time
-        self._compiled = {}  # database object -> (sql, params, {param index: value index})
+        # database -> (sql, params, {param index: value index}); weak, so a closed test
+        # database does not stay alive through the plans compiled for it
+        self._compiled = weakref.WeakKeyDictionary()
 
     def _compile(self, db, arity):
         markers = [object() for _ in range(arity)]
