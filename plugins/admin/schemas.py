@@ -90,6 +90,16 @@ RESPONSES = {
 
 ORGANIZATION_REFERENCE = {"oneOf": [ID, obj({"id": ID}, required=["id"])]}
 
+# Demographics a patient body may carry, on create and on update alike.
+PATIENT_FIELDS = {
+    "telecomEmail": {"type": "string", "format": "email", "maxLength": 254},
+    "nameFamily": name_field(255), "nameGiven": name_field(255),
+    "birthDate": {"type": "string", "format": "date"},
+    "telecomPhone": {"type": ["string", "null"], "maxLength": 50},
+    "identifier": {"type": ["string", "null"], "maxLength": 255},
+    "identifiers": {"type": "array", "items": obj({"system": name_field(255), "value": name_field(255)})},
+}
+
 REQUESTS = {
     "OrganizationCreate": obj({"name": name_field(200), "type": {"enum": list(ASSIGNABLE_TYPES)},
                                "partOf": {"oneOf": [NULLABLE_ID, obj({"id": ID}, required=["id"])]}},
@@ -101,23 +111,9 @@ REQUESTS = {
     "DataSourceCreate": obj({"name": name_field(200), "type": {"enum": list(DATA_SOURCE_TYPES)},
                              "supportedScopes": {"type": "array", "items": ID}}, required=["name"]),
     "DataSourceUpdate": obj({"name": name_field(200), "type": {"enum": list(DATA_SOURCE_TYPES)}}, required=[]),
-    "PatientCreate": obj({
-        "telecomEmail": {"type": "string", "format": "email", "maxLength": 254},
-        "nameFamily": name_field(255), "nameGiven": name_field(255),
-        "birthDate": {"type": "string", "format": "date"},
-        "telecomPhone": {"type": ["string", "null"], "maxLength": 50},
-        "identifier": {"type": ["string", "null"], "maxLength": 255},
-        "identifiers": {"type": "array", "items": obj({"system": name_field(255), "value": name_field(255)})},
-        "organizationId": ORGANIZATION_REFERENCE,
-    }, required=["telecomEmail", "nameFamily", "nameGiven", "birthDate", "organizationId"]),
-    "PatientUpdate": obj({
-        "telecomEmail": {"type": "string", "format": "email", "maxLength": 254},
-        "nameFamily": name_field(255), "nameGiven": name_field(255),
-        "birthDate": {"type": "string", "format": "date"},
-        "telecomPhone": {"type": ["string", "null"], "maxLength": 50},
-        "identifier": {"type": ["string", "null"], "maxLength": 255},
-        "identifiers": {"type": "array", "items": obj({"system": name_field(255), "value": name_field(255)})},
-    }, required=[]),
+    "PatientCreate": obj({**PATIENT_FIELDS, "organizationId": ORGANIZATION_REFERENCE},
+                         required=["telecomEmail", "nameFamily", "nameGiven", "birthDate", "organizationId"]),
+    "PatientUpdate": obj(PATIENT_FIELDS, required=[]),
     "StudyCreate": obj({"name": name_field(255), "description": {"type": "string", "maxLength": 10000},
                         "organization": ORGANIZATION_REFERENCE,
                         "iconUrl": {"type": ["string", "null"], "maxLength": 1000}},
