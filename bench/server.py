@@ -21,8 +21,9 @@ def free_port() -> int:
 class Server:
     """One ``jhe serve`` process tree (gunicorn master + workers) that this benchmark started."""
 
-    def __init__(self, data_dir: Path, database_url: str, workers: int, threads: int):
+    def __init__(self, data_dir: Path, database_url: str, workers: int, threads: int, settings: dict | None = None):
         self.data_dir, self.database_url = Path(data_dir), database_url
+        self.settings = settings or {}  # extra JHE_* environment settings, e.g. JHE_SERVER__ACCESS_LOG
         self.workers, self.threads = workers, threads
         self.port = free_port()
         self.process = None
@@ -43,7 +44,7 @@ class Server:
             first authenticated answer.
         """
         env = {key: value for key, value in os.environ.items() if not key.startswith("JHE_")}
-        env.update(JHE_DATA_DIR=str(self.data_dir), JHE_DATABASE_URL=self.database_url)
+        env.update(JHE_DATA_DIR=str(self.data_dir), JHE_DATABASE_URL=self.database_url, **self.settings)
         jhe = Path(sys.executable).with_name("jhe")
         command = [str(jhe) if jhe.exists() else "jhe", "serve", "--host", "127.0.0.1", "--port", str(self.port),
                    "--workers", str(self.workers), "--threads", str(self.threads)]

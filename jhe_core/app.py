@@ -16,6 +16,7 @@ import logging
 import falcon
 
 from jhe_core import migrations, registries
+from jhe_core.auth import token_cache
 from jhe_core.config import as_config
 from jhe_core.db import ConnectionMiddleware, bind
 from jhe_core.errors import JHEError, MethodNotAllowed, NotFound
@@ -45,6 +46,7 @@ def create_app(config=None, plugins=None, *, migrate: bool = True) -> falcon.App
         else:
             app.add_route(path, route.resource)
     install_error_handlers(app, exchange)
+    token_cache.enable(exchange.db, exchange.config.get("auth.token_cache_seconds"))
     exchange.hook.startup(exchange=exchange)
     app.exchange = exchange
     return app

@@ -30,6 +30,7 @@ DEFAULTS = {
                "access_log": True},
     "auth": {
         "access_token_lifetime": 36000,
+        "token_cache_seconds": 5,
         "refresh_token_lifetime": 30 * 24 * 3600,
         "authorization_code_lifetime": 60,
         "invitation_code_lifetime": 14 * 24 * 3600,
@@ -70,6 +71,7 @@ CORE_SCHEMA = {
             "additionalProperties": False,
             "properties": {
                 "access_token_lifetime": {"type": "integer", "minimum": 1},
+                "token_cache_seconds": {"type": "number", "minimum": 0, "maximum": 300},
                 "refresh_token_lifetime": {"type": "integer", "minimum": 1},
                 "authorization_code_lifetime": {"type": "integer", "minimum": 1},
                 "invitation_code_lifetime": {"type": "integer", "minimum": 1},

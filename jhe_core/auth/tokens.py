@@ -6,6 +6,7 @@ import secrets
 
 from jhe_core import models as m
 from jhe_core.actors import UNKNOWN, Actor
+from jhe_core.auth import token_cache
 from jhe_core.prepared import Prepared, as_instance
 
 SCOPES = ("openid", "email", "read", "write")
@@ -50,15 +51,20 @@ def issue_tokens(config, *, user=None, client=None, scopes=("read", "write"), re
 
 def revoke_refresh_token(row: m.RefreshToken) -> None:
     """Revoke a refresh token and every access token issued with it."""
-    now = m.utcnow()
-    m.RefreshToken.update(revoked=now).where(m.RefreshToken.id == row.id, m.RefreshToken.revoked.is_null()).execute()
-    m.AccessToken.update(revoked=now).where(m.AccessToken.refresh_token == row.id,
-                                            m.AccessToken.revoked.is_null()).execute()
+    m.RefreshToken.update(revoked=m.utcnow()).where(m.RefreshToken.id == row.id,
+                                                    m.RefreshToken.revoked.is_null()).execute()
+    revoke_access_tokens(m.AccessToken.refresh_token == row.id)
 
 
 def revoke_access_token(row: m.AccessToken) -> None:
-    m.AccessToken.update(revoked=m.utcnow()).where(m.AccessToken.id == row.id,
-                                                   m.AccessToken.revoked.is_null()).execute()
+    revoke_access_tokens(m.AccessToken.id == row.id)
+
+
+def revoke_access_tokens(condition) -> None:
+    """Revoke the live access tokens matching ``condition``; this worker stops accepting them
+    at once (others within ``auth.token_cache_seconds``)."""
+    m.AccessToken.update(revoked=m.utcnow()).where(condition, m.AccessToken.revoked.is_null()).execute()
+    token_cache.forget_all()
 
 
 # Whole rows (never partial instances, which could overwrite columns if saved).
@@ -79,9 +85,9 @@ TOKEN_LOOKUP = Prepared(lambda token_hash: (
     .where(m.AccessToken.token_hash == token_hash)))
 
 
-def _found_token(token: str):
+def _found_token(token_hash: str):
     """``(token row with .user and .client set, practitioner id, patient id)`` or None."""
-    values = TOKEN_LOOKUP.first(hash_secret(token))
+    values = TOKEN_LOOKUP.first(token_hash)
     if values is None:
         return None
     cut = [len(TOKEN_FIELDS), len(USER_FIELDS), len(CLIENT_FIELDS)]
@@ -94,24 +100,25 @@ def _found_token(token: str):
     return row, practitioner_id, patient_id
 
 
-def lookup_access_token(token: str) -> tuple[m.AccessToken | None, str | None]:
-    """The token row and, when it cannot be used, why (the message a 401 carries)."""
-    row, problem, _ = _checked(token)
-    return row, problem
-
-
-def _checked(token: str):
-    found = _found_token(token)
+def _problem(found) -> str | None:
+    """Why a found token (or None) cannot be used, or None when it can."""
     if found is None:
-        return None, "Invalid token.", None
+        return "Invalid token."
     row = found[0]
     if row.revoked is not None:
-        return row, "Token has been revoked.", found
+        return "Token has been revoked."
     if row.expires <= m.utcnow():
-        return row, "Token has expired.", found
+        return "Token has expired."
     if row.user_id is not None and not row.user.is_active:
-        return row, "User inactive or deleted.", found
-    return row, None, found
+        return "User inactive or deleted."
+    return None
+
+
+def lookup_access_token(token: str) -> tuple[m.AccessToken | None, str | None]:
+    """The token row and, when it cannot be used, why (the message a 401 carries). Always
+    read from the database (introspection answers with what is stored now)."""
+    found = _found_token(hash_secret(token))
+    return (found[0] if found else None), _problem(found)
 
 
 def find_access_token(token: str) -> m.AccessToken | None:
@@ -127,11 +134,22 @@ def actor_for_row(row: m.AccessToken, practitioner_id=UNKNOWN, patient_id=UNKNOW
 
 
 def authenticate(token: str) -> tuple[Actor | None, str | None]:
-    """The actor a bearer token stands for, or None and the reason it is refused."""
-    row, problem, found = _checked(token)
+    """The actor a bearer token stands for, or None and the reason it is refused. A token found
+    live recently is taken from this worker's ``token_cache`` (the rows it holds are shared
+    between requests and never modified)."""
+    token_hash = hash_secret(token)
+    cache = token_cache.current()
+    found = cache.get(token_hash) if cache is not None else None
+    remembered = found is not None
+    if not remembered:
+        found = _found_token(token_hash)
+    problem = _problem(found)
     if problem:
         return None, problem
-    return actor_for_row(row, found[1], found[2]), None
+    row, practitioner_id, patient_id = found
+    if cache is not None and not remembered:
+        cache.put(token_hash, found, (row.expires - m.utcnow()).total_seconds())
+    return actor_for_row(row, practitioner_id, patient_id), None
 
 
 def actor_for_token(token: str) -> Actor | None:

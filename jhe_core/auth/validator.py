@@ -247,5 +247,4 @@ def revoke_tokens_of_code(row: m.AuthorizationCode) -> None:
         if refresh is not None:
             tokens.revoke_refresh_token(refresh)
     if issued.get("access_token"):
-        m.AccessToken.update(revoked=m.utcnow()).where(m.AccessToken.id == issued["access_token"],
-                                                       m.AccessToken.revoked.is_null()).execute()
+        tokens.revoke_access_tokens(m.AccessToken.id == issued["access_token"])

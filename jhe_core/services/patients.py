@@ -9,6 +9,7 @@ observations, their record and their account.
 import datetime
 
 from jhe_core import models as m
+from jhe_core.auth import token_cache
 from jhe_core.errors import BadRequest, NotFound
 from jhe_core.models.base import create_with_id_floor, utcnow
 from jhe_core.models.patients import FIRST_PATIENT_ID
@@ -148,3 +149,4 @@ def delete_patient_entirely(patient: m.Patient) -> None:
         m.RefreshToken.delete().where(m.RefreshToken.user == user_id).execute()
         m.AuthorizationCode.delete().where(m.AuthorizationCode.user == user_id).execute()
         m.User.delete().where(m.User.id == user_id).execute()
+        token_cache.forget_all()
