@@ -174,13 +174,16 @@ def config_command(obj):
 @click.option("--port", type=int, default=None, help="Port (config server.port).")
 @click.option("--workers", type=int, default=None, help="Worker processes (config server.workers).")
 @click.option("--threads", type=int, default=None, help="Threads per worker (config server.threads).")
+@click.option("--access-log/--no-access-log", default=None,
+              help="Log every request (config server.access_log; off by default).")
 @click.option("--demo", is_flag=True, help="Load demo data when the database is empty.")
 @pass_context
-def serve(obj, host, port, workers, threads, demo):
-    """Run the server (gunicorn, threaded workers). Creates data, keys and database on first run."""
+def serve(obj, host, port, workers, threads, access_log, demo):
+    """Run the server (config server.engine: granian or gunicorn). Creates data, keys and
+    database on first run."""
     from jhe_core.server import run
-    server = {k: v for k, v in {"host": host, "port": port, "workers": workers, "threads": threads}.items()
-              if v is not None}
+    server = {k: v for k, v in {"host": host, "port": port, "workers": workers, "threads": threads,
+                                "access_log": access_log}.items() if v is not None}
     if server:
         obj.overrides = {"server": server}
     if demo:

@@ -27,7 +27,7 @@ DEFAULTS = {
     "base_url": "",
     "demo": False,
     "server": {"host": "127.0.0.1", "port": 8000, "workers": 2, "threads": 4, "engine": "granian",
-               "access_log": True},
+               "access_log": False},
     "auth": {
         "access_token_lifetime": 36000,
         "token_cache_seconds": 5,

@@ -8,7 +8,7 @@ import datetime
 
 from jhe_core import models as m
 from jhe_core.ids import parse_id, parse_ids
-from jhe_core.services.access import visible_ids_query
+from jhe_core.services.access import sees_patient, visible_ids_query
 from jhe_core.services.codes import matching_ids
 from jhe_core.services.keyset import Bounds, Criterion, Cursor, Keyset, Page
 
@@ -30,6 +30,7 @@ class ObservationSearch:
     def __init__(self, actor, sort: str = "date", descending: bool = False):
         self.actor = actor
         self.keyset = Keyset(Obs, [], SORTS[sort], descending)
+        self.narrow = False  # named patients or ids: few rows to check visibility on
 
     def _add(self, condition) -> None:
         self.keyset.conditions.append(condition)
@@ -41,6 +42,7 @@ class ObservationSearch:
         self._add(one_of(column, ids)) if ids else self._nothing()
 
     def patients(self, ids: list) -> None:
+        self.narrow = True
         self._any_of(Obs.patient, parse_ids(ids))
 
     def codes(self, tokens: list[tuple]) -> None:
@@ -51,6 +53,7 @@ class ObservationSearch:
         self._any_of(Obs.data_source, parse_ids(ids))
 
     def ids(self, ids: list) -> None:
+        self.narrow = True
         self._any_of(Obs.id, parse_ids(ids))
 
     def identifiers(self, tokens: list[tuple]) -> None:
@@ -98,11 +101,19 @@ class ObservationSearch:
         self._add(condition)
 
     def restricted(self) -> Keyset:
-        """The keyset, limited to the patients the actor may see."""
+        """The keyset, limited to the patients the actor may see: row by row when the search
+        names its patients or ids (a few index look-ups per row, measured 1.8 -> 1.0 ms a page
+        at 1M on SQLite), else against the list of visible patients, built once per query
+        (a study's 40k rows checked one by one took twice as long)."""
         actor = self.actor
         if not actor.is_superuser:
             practitioner, patient = actor.practitioner_id is not None, actor.patient_id is not None
-            self._add(Criterion(("visible", practitioner, patient), lambda a, b: Obs.patient.in_(
-                visible_ids_query(a if practitioner else None, b if patient else None)),
-                (actor.practitioner_id, actor.patient_id)))
+            if self.narrow:
+                self._add(Criterion(("sees", practitioner, patient), lambda a, b: sees_patient(
+                    Obs.patient, a if practitioner else None, b if patient else None),
+                    (actor.practitioner_id, actor.patient_id)))
+            else:
+                self._add(Criterion(("visible", practitioner, patient), lambda a, b: Obs.patient.in_(
+                    visible_ids_query(a if practitioner else None, b if patient else None)),
+                    (actor.practitioner_id, actor.patient_id)))
         return self.keyset

@@ -205,6 +205,21 @@ def test_search_results_are_limited_to_what_the_caller_may_see(client, headers, 
     assert search(client, headers, {"patient": patient, "_count": "0"}, role=role)["total"] == visible
 
 
+@pytest.mark.parametrize("role", ["patient", "other_patient", "manager", "viewer", "other_manager"])
+def test_visibility_checked_row_by_row_and_by_list_agree(client, headers, role):
+    """Searches naming patients or ids check visibility per row; broader ones against the
+    visible patients' list; a read has its own query. All must give the same answer."""
+    per_patient = sum(search(client, headers, {"patient": p, "_count": "0"}, role=role)["total"]
+                      for p in ("10001", "10002", "10003"))
+    broad = search(client, headers, {"_count": "0"}, role=role)["total"]
+    assert broad == per_patient
+    some = ids(search(client, headers, {"_count": "5", "_sort": "_id"}, role="superuser"))
+    by_id = search(client, headers, {"_id": ",".join(map(str, some)), "_count": "0"}, role=role)["total"]
+    readable = [client.simulate_get(f"/fhir/r5/Observation/{i}", headers=headers[role]).status_code
+                for i in some]
+    assert by_id == readable.count(200) and set(readable) <= {200, 404}
+
+
 def test_a_patient_without_criteria_sees_only_their_own(client, headers):
     body = search(client, headers, {"_count": "100"}, role="patient")
     assert {resource["subject"]["reference"] for resource in matches(body)} == {"Patient/10001"}
