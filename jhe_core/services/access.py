@@ -20,15 +20,20 @@ def visible_patient_ids(actor):
     return visible_ids_query(actor.practitioner_id, actor.patient_id)
 
 
-def visible_ids_query(practitioner_id, patient_id):
+def visible_ids_query(practitioner_id, patient_id, among=None):
     """Patients sharing an organization with the practitioner, plus the patient themselves.
-    Joined on the practitioner's memberships, so no request loads the roles to find them."""
+    Joined on the practitioner's memberships, so no request loads the roles to find them.
+
+    :param among: only these patient ids (a search naming its patients): the list the database
+        builds then holds a few ids, not every patient the practitioner sees."""
     shared = None
     if practitioner_id is not None:
         shared = (m.PatientOrganization.select(m.PatientOrganization.patient)
                   .join(m.PractitionerOrganization,
                         on=(m.PractitionerOrganization.organization == m.PatientOrganization.organization))
                   .where(m.PractitionerOrganization.practitioner == practitioner_id))
+        if among is not None:
+            shared = shared.where(m.PatientOrganization.patient.in_(among))
     if patient_id is None:
         return shared if shared is not None else m.Patient.select(m.Patient.id).where(m.Patient.id.is_null())
     own = m.Patient.select(m.Patient.id).where(m.Patient.id == patient_id)
