@@ -8,7 +8,7 @@ import datetime
 
 from jhe_core import models as m
 from jhe_core.ids import parse_id, parse_ids
-from jhe_core.services.access import sees_patient, visible_ids_query
+from jhe_core.services.access import sees_patient, visible_among, visible_ids_query
 from jhe_core.services.codes import matching_ids
 from jhe_core.services.keyset import Bounds, Criterion, Cursor, Keyset, Page
 
@@ -43,9 +43,10 @@ class ObservationSearch:
         self._add(one_of(column, ids)) if ids else self._nothing()
 
     def patients(self, ids: list) -> None:
+        """The patients searched for; ``restricted`` adds the condition once it knows which of
+        them the actor may see."""
         ids = parse_ids(ids)
         self.named_patients = ids if self.named_patients is None else [i for i in self.named_patients if i in ids]
-        self._any_of(Obs.patient, ids)
 
     def codes(self, tokens: list[tuple]) -> None:
         """``(system or None, code)`` pairs; a None system matches any system."""
@@ -103,22 +104,20 @@ class ObservationSearch:
         self._add(condition)
 
     def restricted(self) -> Keyset:
-        """The keyset, limited to the patients the actor may see. The database checks each row
-        against a list of visible patients built once per query: of the named patients when the
-        search names them (a handful of ids instead of the 2,500 a practitioner may see: 1.8 ->
-        1.1 ms a page at 1M on SQLite), row by row for ``_id`` searches (a few rows)."""
+        """The keyset, limited to the patients the actor may see. A search naming its patients
+        keeps those the actor sees (one small query) and needs no other condition: the count and
+        the page query then carry a plain ``patient IN (...)`` (1.8 -> 0.9 ms a page at 1M on
+        SQLite). An ``_id`` search checks its few rows one by one; any other search checks rows
+        against the list of visible patients, which the database builds once per query."""
         actor = self.actor
-        if not actor.is_superuser:
+        if self.named_patients is not None:
+            self._any_of(Obs.patient, visible_among(actor, self.named_patients))
+        elif not actor.is_superuser:
             practitioner, patient = actor.practitioner_id is not None, actor.patient_id is not None
             who = (actor.practitioner_id, actor.patient_id)
-            if self.named_ids and self.named_patients is None:
+            if self.named_ids:
                 self._add(Criterion(("sees", practitioner, patient), lambda a, b: sees_patient(
                     Obs.patient, a if practitioner else None, b if patient else None), who))
-            elif self.named_patients is not None:
-                named = tuple(self.named_patients)
-                self._add(Criterion(("visible among", practitioner, patient, len(named)), lambda a, b, *among: (
-                    Obs.patient.in_(visible_ids_query(a if practitioner else None, b if patient else None,
-                                                      among=list(among)))), (*who, *named)))
             else:
                 self._add(Criterion(("visible", practitioner, patient), lambda a, b: Obs.patient.in_(
                     visible_ids_query(a if practitioner else None, b if patient else None)), who))
