@@ -1,38 +1,15 @@
-"""Connections per request: a SQLite connection stays with its thread (a transaction left open
-is rolled back); the PostgreSQL pool hands a just-returned connection out again without a round
-trip, and still replaces one the server closed while it sat idle."""
+"""Database connections: PostgreSQL URLs; the PostgreSQL pool hands a just-returned connection
+out again without a round trip, and still replaces one the server closed while it sat idle."""
 
 import psycopg
 import pytest
 from playhouse.pool import PooledPostgresqlDatabase
 
-from jhe_core.db import ConnectionMiddleware, PostgresPool, database, make_database
+from jhe_core.db import PostgresPool, make_database
 from jhe_core.testing import database_url_for_tests
 
 URL = database_url_for_tests()
 postgres_only = pytest.mark.skipif(not URL.startswith("postgres"), reason="PostgreSQL only (JHE_TEST_DATABASE_URL)")
-
-
-def test_a_sqlite_connection_stays_with_its_thread_between_requests(tmp_path):
-    db = make_database(f"sqlite:///{tmp_path / 'jhe.db'}")
-    middleware = ConnectionMiddleware(db)
-    previous = database.obj
-    try:
-        middleware.process_request(None, None)
-        first = db.connection()
-        db.execute_sql("CREATE TABLE t (x INTEGER)")
-        db.begin()  # a request that forgot its transaction
-        db.execute_sql("INSERT INTO t VALUES (1)")
-        middleware.process_response(None, None, None, True)
-        assert not db.is_closed() and not db.connection().in_transaction
-        middleware.process_request(None, None)
-        assert db.connection() is first
-        assert db.execute_sql("SELECT count(*) FROM t").fetchone() == (0,)  # rolled back
-        middleware.process_response(None, None, None, True)
-    finally:
-        db.close_all()
-        if previous is not None:
-            database.initialize(previous)
 
 
 def test_a_postgresql_url_may_name_a_unix_socket_directory():
