@@ -40,7 +40,7 @@ def prepare(ctx) -> object:
                 click.echo(f"loaded demo data; practitioner@example.com / {DEMO_PASSWORD}")
     exchange.db.close()
     if hasattr(exchange.db, "close_all"):
-        exchange.db.close_all()  # no pooled connection may be inherited by the forked workers
+        exchange.db.close_all()  # no idle connection may be inherited by the forked workers
     return config
 
 
