@@ -47,7 +47,7 @@ def answer_search(req, resp, type_name: str, build_plan: Callable) -> None:
     if cursor is not None and not isinstance(cursor.key, plan.key_type):
         raise BadRequest("_cursor belongs to a different sort order; start again from the first page.",
                          path="_cursor")
-    total = plan.keyset.count()
+    total = cursor.total if cursor is not None and cursor.total is not None else plan.keyset.count()
     page = plan.keyset.page(plan.columns, request.count, cursor) if request.count else Page([], False, False)
     text = searchset(fhir_base(req), type_name, request.pairs, total, page, plan.render(page.rows),
                      plan.cursor_of, request.unknown)

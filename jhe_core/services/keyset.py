@@ -52,11 +52,13 @@ class Bounds:
 
 @dataclass
 class Cursor:
-    """Where a page starts: after (``forward``) or before the row ``(key, id)``."""
+    """Where a page starts: after (``forward``) or before the row ``(key, id)``; ``total``
+    is the count of the search's first page, when the cursor carries it."""
 
     key: object
     id: int
     forward: bool = True
+    total: int | None = None
 
 
 @dataclass

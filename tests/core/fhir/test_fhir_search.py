@@ -1,6 +1,7 @@
 """Observation and Patient search: every parameter, keyset paging through links, totals,
 visibility, unknown parameters, POST _search."""
 
+import base64
 import datetime
 import json
 from urllib.parse import parse_qsl, urlsplit
@@ -172,6 +173,28 @@ def test_cursor_from_another_sort_is_refused(client, headers):
     response = client.simulate_get("/fhir/r5/Observation", headers=headers["superuser"],
                                    params={"patient": "10003", "_sort": "_id", "_cursor": cursor})
     assert response.status_code == 400
+
+
+def test_later_pages_report_the_total_counted_for_the_first(client, headers):
+    first = search(client, headers, {"patient": "10003", "_count": "5"})
+    cursor = dict(parse_qsl(urlsplit(link(first, "next")).query))["_cursor"]
+    second = search(client, headers, {"patient": "10003", "_count": "5", "_cursor": cursor})
+    assert first["total"] == second["total"] == PAGED + DEMO
+    assert dict(parse_qsl(urlsplit(link(second, "previous")).query))["_cursor"]
+    key, row_id, forward, total = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    assert total == PAGED + DEMO
+
+    def page_with(*carried):
+        raw = json.dumps([key, row_id, forward, *carried]).encode()
+        made = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return search(client, headers, {"patient": "10003", "_count": "5", "_cursor": made})
+
+    # the carried total is reported as is (rows stored since the first page are not recounted)...
+    assert page_with(7)["total"] == 7
+    # ...and a cursor without a usable one counts afresh
+    for carried in ((), (-1,), ("12",), (1.5,), (True,), (3, 4)):
+        page = page_with(*carried)
+        assert page["total"] == PAGED + DEMO and ids(page) == ids(second), carried
 
 
 def test_unknown_parameters_are_listed_or_refused_when_strict(client, headers):
