@@ -32,6 +32,7 @@ class ObservationSearch:
         self.keyset = Keyset(Obs, [], SORTS[sort], descending)
         self.named_patients = None  # the patient ids a search names, if it does
         self.named_ids = False  # a search by _id: few rows
+        self.code_count = None  # how many codes a code criterion matches, if there is one
 
     def _add(self, condition) -> None:
         self.keyset.conditions.append(condition)
@@ -50,7 +51,9 @@ class ObservationSearch:
 
     def codes(self, tokens: list[tuple]) -> None:
         """``(system or None, code)`` pairs; a None system matches any system."""
-        self._any_of(Obs.code, matching_ids(tokens))
+        ids = matching_ids(tokens)
+        self.code_count = len(ids) if self.code_count is None else max(self.code_count, len(ids))
+        self._any_of(Obs.code, ids)
 
     def data_sources(self, ids: list) -> None:
         self._any_of(Obs.data_source, parse_ids(ids))
@@ -111,7 +114,12 @@ class ObservationSearch:
         against the list of visible patients, which the database builds once per query."""
         actor = self.actor
         if self.named_patients is not None:
-            self._any_of(Obs.patient, visible_among(actor, self.named_patients))
+            visible = visible_among(actor, self.named_patients)
+            self._any_of(Obs.patient, visible)
+            # One patient (and at most one code) by date: the (patient, [code,] effective_start,
+            # id) index holds the matches in order.
+            self.keyset.in_index_order = (len(visible) == 1 and self.code_count in (None, 1)
+                                          and self.keyset.sort_column is Obs.effective_start)
         elif not actor.is_superuser:
             practitioner, patient = actor.practitioner_id is not None, actor.patient_id is not None
             who = (actor.practitioner_id, actor.patient_id)

@@ -77,6 +77,24 @@ def test_paging_250_observations_by_20_has_no_gaps_or_duplicates(client, headers
     assert back[::-1] == [ids(page) for page in pages]
 
 
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_pages_read_in_index_order_match_pages_sorted_by_id_first(client, headers, sort):
+    """One patient (and one code) is read straight from the index in order; two codes take the
+    general path (ids sorted first, then the documents). Patient 10003 has heart rate only, so
+    all three searches must page through the same rows in the same order."""
+    def all_pages(params):
+        body = search(client, headers, {**params, "_count": "30", "_sort": sort})
+        seen = ids(body)
+        while link(body, "next"):
+            body = follow(client, headers, link(body, "next"))
+            seen += ids(body)
+        return seen
+    general = all_pages({"patient": "10003", "code": f"{OMH}|{HEART_RATE},{OMH}|{BLOOD_GLUCOSE}"})
+    assert len(general) == PAGED + DEMO
+    assert all_pages({"patient": "10003", "code": f"{OMH}|{HEART_RATE}"}) == general
+    assert all_pages({"patient": "10003"}) == general
+
+
 def test_links_are_absolute_use_the_request_base_and_repeat_every_parameter(client, headers):
     body = search(client, headers, {"patient": "Patient/10003", "_count": "5", "unknownThing": "x"},
                   prefix="/FHIR/R5", protocol="https", host="jhe.example.org")
