@@ -3,8 +3,10 @@
 A cursor is the ``(sort key, id)`` of the row a page continues from, plus the direction and
 the search's ``total`` as counted for its first page, encoded URL-safe in ``_cursor``: later
 pages report that total instead of counting every match again (a study's ~40,000 rows on every
-page of a download). A cursor without a usable total makes the page count afresh. Links are absolute and repeat every parameter of the request.
-Entries are stored JSON text spliced into the Bundle as is (never re-serialised).
+page of a download). A cursor without a usable total makes the page count afresh.
+
+Links are absolute and repeat every parameter of the request. Entries are stored JSON text
+spliced into the Bundle as is (never re-serialised).
 """
 
 import base64
