@@ -39,9 +39,21 @@ def _login_attempts(db):
     db.create_tables([m.LoginAttempt], safe=True)
 
 
+def _refresh_token_families(db):
+    # Migration 1 creates the table from today's model, so a new database has the column already.
+    table = m.RefreshToken._meta.table_name
+    if "family" not in {column.name for column in db.get_columns(table)}:
+        from playhouse.migrate import migrate, PostgresqlMigrator, SqliteMigrator
+        migrator = PostgresqlMigrator(db) if is_postgres(db) else SqliteMigrator(db)
+        migrate(migrator.add_column(table, "family", m.RefreshToken.family))
+    db.execute_sql(f'CREATE INDEX IF NOT EXISTS "refresh_token_family" ON "{table}" ("family")')
+
+
 CORE_MIGRATIONS = [
     (1, "initial schema", _initial_schema),
     (2, "login attempts table for per-account and per-address rate limiting", _login_attempts),
+    (3, "refresh token families: a replayed code or rotated-away token revokes its whole line",
+     _refresh_token_families),
 ]
 
 

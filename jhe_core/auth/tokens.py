@@ -22,16 +22,23 @@ def new_secret(nbytes: int = 32) -> str:
 
 
 def store_tokens(config, *, access_token: str, refresh_token: str | None, user=None, client=None,
-                 scopes=(), expires_in: int | None = None) -> tuple[m.AccessToken, m.RefreshToken | None]:
-    """Store the hashes of freshly generated tokens; the plain values are never kept."""
+                 scopes=(), expires_in: int | None = None,
+                 family: int | None = None) -> tuple[m.AccessToken, m.RefreshToken | None]:
+    """Store the hashes of freshly generated tokens; the plain values are never kept.
+
+    :param family: the family of the refresh token this one replaces (rotation); a new grant
+        starts its own."""
     now = m.utcnow()
     scope = " ".join(scopes)
     lifetime = int(expires_in or config.get("auth.access_token_lifetime"))
     refresh_row = None
     if refresh_token:
         refresh_row = m.RefreshToken.create(
-            token_hash=hash_secret(refresh_token), client=client, user=user, scopes=scope,
+            token_hash=hash_secret(refresh_token), client=client, user=user, scopes=scope, family=family,
             expires=now + datetime.timedelta(seconds=int(config.get("auth.refresh_token_lifetime"))))
+        if family is None:
+            refresh_row.family = refresh_row.id
+            m.RefreshToken.update(family=refresh_row.id).where(m.RefreshToken.id == refresh_row.id).execute()
     access_row = m.AccessToken.create(token_hash=hash_secret(access_token), client=client, user=user,
                                       refresh_token=refresh_row, scopes=scope,
                                       expires=now + datetime.timedelta(seconds=lifetime))
@@ -54,6 +61,21 @@ def revoke_refresh_token(row: m.RefreshToken) -> None:
     m.RefreshToken.update(revoked=m.utcnow()).where(m.RefreshToken.id == row.id,
                                                     m.RefreshToken.revoked.is_null()).execute()
     revoke_access_tokens(m.AccessToken.refresh_token == row.id)
+
+
+def family_of(row: m.RefreshToken) -> int:
+    return row.family if row.family is not None else row.id  # tokens stored before families
+
+
+def revoke_refresh_family(row: m.RefreshToken) -> None:
+    """Revoke every refresh token rotated from the same grant as ``row`` (and their access
+    tokens): RFC 9700 4.14.2, for a replayed code or a rotated-away token presented again."""
+    family = family_of(row)
+    members = m.RefreshToken.select(m.RefreshToken.id).where(
+        (m.RefreshToken.family == family) | (m.RefreshToken.id == family))
+    m.RefreshToken.update(revoked=m.utcnow()).where(m.RefreshToken.id.in_(members),
+                                                    m.RefreshToken.revoked.is_null()).execute()
+    revoke_access_tokens(m.AccessToken.refresh_token.in_(members))
 
 
 def revoke_access_token(row: m.AccessToken) -> None:

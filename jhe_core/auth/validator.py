@@ -166,6 +166,9 @@ class JHERequestValidator(RequestValidator):
         if row is None or row.client_id != client.id:
             raise errors.InvalidGrantError(description="Invalid refresh token.", request=request)
         if row.revoked is not None:
+            # A rotated-away (or revoked) token came back: a copy may be in other hands, so the
+            # tokens rotated from it stop working too (RFC 9700 4.14.2).
+            tokens.revoke_refresh_family(row)
             raise errors.InvalidGrantError(description="The refresh token has been revoked.", request=request)
         if row.expires <= m.utcnow():
             raise errors.InvalidGrantError(description="The refresh token has expired.", request=request)
@@ -197,7 +200,8 @@ class JHERequestValidator(RequestValidator):
                 tokens.revoke_refresh_token(old_refresh)  # rotation: the old pair stops working
             access_row, refresh_row = tokens.store_tokens(
                 self.config, access_token=token["access_token"], refresh_token=token.get("refresh_token"),
-                user=request.user, client=request.client, scopes=request.scopes, expires_in=token["expires_in"])
+                user=request.user, client=request.client, scopes=request.scopes, expires_in=token["expires_in"],
+                family=tokens.family_of(old_refresh) if request.grant_type == "refresh_token" and old_refresh else None)
             if code_row is not None and request.grant_type == "authorization_code":
                 issued = {"access_token": access_row.id, "refresh_token": refresh_row.id if refresh_row else None}
                 (m.AuthorizationCode.update(claims=json.dumps({"issued": issued}))
@@ -237,14 +241,15 @@ class JHERequestValidator(RequestValidator):
 
 
 def revoke_tokens_of_code(row: m.AuthorizationCode) -> None:
-    """Revoke what a redeemed authorization code gave out (recorded in its ``claims``)."""
+    """Revoke what a redeemed authorization code gave out (recorded in its ``claims``), including
+    the refresh tokens rotated from it since."""
     try:
         issued = json.loads(row.claims or "{}").get("issued") or {}
     except ValueError:
         return
     if issued.get("refresh_token"):
         refresh = m.RefreshToken.get_or_none(m.RefreshToken.id == issued["refresh_token"])
-        if refresh is not None:
-            tokens.revoke_refresh_token(refresh)
+        if refresh is not None:  # and every token refreshed from it since
+            tokens.revoke_refresh_family(refresh)
     if issued.get("access_token"):
         tokens.revoke_access_tokens(m.AccessToken.id == issued["access_token"])

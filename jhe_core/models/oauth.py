@@ -58,6 +58,9 @@ class RefreshToken(BaseModel):
     expires = peewee.DateTimeField()
     revoked = peewee.DateTimeField(null=True)
     created = peewee.DateTimeField(default=utcnow)
+    # The id of the grant's first refresh token; every token rotated from it shares it, so a
+    # replayed code or a rotated-away token can withdraw the whole line at once.
+    family = peewee.IntegerField(null=True, index=True)
 
 
 class AccessToken(BaseModel):

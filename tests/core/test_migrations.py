@@ -19,7 +19,7 @@ def db():
 
 def test_empty_database_migrates_to_head(db):
     applied = migrations.migrate(db)
-    assert applied["core"] == [1, 2]
+    assert applied["core"] == [1, 2, 3]
     assert migrations.current_version(db) == migrations.head_version()
     for model in m.CORE_MODELS:
         assert db.table_exists(model._meta.table_name), model.__name__
@@ -38,11 +38,30 @@ def test_older_schema_is_brought_forward_keeping_data(db):
     assert not db.table_exists("login_attempt")
     org = m.Organization.create(name="Kept Clinic", type="prov", part_of=0)
 
-    assert migrations.migrate(db)["core"] == [2]
+    assert migrations.migrate(db)["core"] == [2, 3]
     assert db.table_exists("login_attempt")
     assert m.Organization.get_by_id(org.id).name == "Kept Clinic"
     m.LoginAttempt.create(key="user:a@example.com")
     assert m.LoginAttempt.select().count() == 1
+
+
+def test_refresh_tokens_stored_before_families_join_one(db):
+    # A refresh_token table as releases before migration 3 made it: no family column.
+    migrations.apply(db, "core", migrations.CORE_MIGRATIONS[:2])
+    db.execute_sql('DROP INDEX "refresh_token_family"')
+    db.execute_sql('ALTER TABLE "refresh_token" DROP COLUMN "family"')
+    assert "family" not in {column.name for column in db.get_columns("refresh_token")}
+    db.execute_sql("INSERT INTO refresh_token (token_hash, scopes, expires, created) "
+                   "VALUES ('old-hash', 'read', '2999-01-01 00:00:00', '2024-01-01 00:00:00')")
+
+    assert migrations.migrate(db)["core"] == [3]
+    assert "family" in {column.name for column in db.get_columns("refresh_token")}
+    assert "refresh_token_family" in {index.name for index in db.get_indexes("refresh_token")}
+    from jhe_core.auth import tokens
+    old = m.RefreshToken.get(m.RefreshToken.token_hash == "old-hash")
+    assert old.family is None and tokens.family_of(old) == old.id
+    tokens.revoke_refresh_family(old)
+    assert m.RefreshToken.get_by_id(old.id).revoked is not None
 
 
 def test_new_ids_start_where_the_guides_expect(db):

@@ -55,6 +55,15 @@ def sign_in(session, base, params, email="practitioner@example.com", password=PA
     return back
 
 
+def refresh(base, refresh_token, client_id="jhe-cli"):
+    return requests.post(f"{base}/o/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token,
+                                                 "client_id": client_id})
+
+
+def userinfo(base, access_token):
+    return requests.get(f"{base}/o/userinfo", headers={"Authorization": f"Bearer {access_token}"})
+
+
 def get_code(base, challenge, **kw):
     session = requests.Session()
     back = sign_in(session, base, authorize_params(challenge, **kw))
@@ -147,8 +156,33 @@ def test_refresh_rotates_and_the_old_pair_stops_working(base):
     old = requests.get(f"{base}/o/userinfo", headers={"Authorization": f"Bearer {first['access_token']}"})
     assert old.status_code == 401 and old.json() == {"detail": "Token has been revoked."}
     assert 'error="invalid_token"' in old.headers["WWW-Authenticate"]
-    new = requests.get(f"{base}/o/userinfo", headers={"Authorization": f"Bearer {second['access_token']}"})
-    assert new.status_code == 200
+
+
+def test_a_rotated_away_refresh_token_presented_again_revokes_its_whole_line(base):
+    """RFC 9700 4.14.2: the old token coming back means a copy is in other hands (or the client
+    is confused); the tokens rotated from it stop working too."""
+    verifier, challenge = pkce_pair()
+    _, _, query = get_code(base, challenge)
+    first = exchange_code(base, query["code"][0], verifier).json()
+    second = refresh(base, first["refresh_token"]).json()
+    third = refresh(base, second["refresh_token"]).json()
+    assert userinfo(base, third["access_token"]).status_code == 200
+    replay = refresh(base, first["refresh_token"])
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    assert userinfo(base, third["access_token"]).status_code == 401
+    assert refresh(base, third["refresh_token"]).status_code == 400
+
+
+def test_another_sign_in_keeps_its_own_line(base):
+    verifier, challenge = pkce_pair()
+    mine = exchange_code(base, get_code(base, challenge)[2]["code"][0], verifier).json()
+    verifier2, challenge2 = pkce_pair()
+    theirs = exchange_code(base, get_code(base, challenge2)[2]["code"][0], verifier2).json()
+    rotated = refresh(base, mine["refresh_token"]).json()
+    assert refresh(base, mine["refresh_token"]).status_code == 400  # replay: my line is revoked
+    assert userinfo(base, rotated["access_token"]).status_code == 401
+    assert userinfo(base, theirs["access_token"]).status_code == 200
+    assert refresh(base, theirs["refresh_token"]).status_code == 200
 
 
 def test_bad_verifier_is_invalid_grant(base):
@@ -178,6 +212,17 @@ def test_reused_code_is_refused_and_revokes_what_it_gave(base):
     assert again.json() == {"error": "invalid_grant", "error_description": "The authorization code has already been used."}
     token = first.json()["access_token"]
     assert requests.get(f"{base}/o/userinfo", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_reused_code_also_revokes_the_tokens_refreshed_since(base):
+    verifier, challenge = pkce_pair()
+    _, _, query = get_code(base, challenge)
+    first = exchange_code(base, query["code"][0], verifier).json()
+    refreshed = refresh(base, first["refresh_token"]).json()
+    assert userinfo(base, refreshed["access_token"]).status_code == 200
+    assert exchange_code(base, query["code"][0], verifier).status_code == 400
+    assert userinfo(base, refreshed["access_token"]).status_code == 401
+    assert refresh(base, refreshed["refresh_token"]).status_code == 400
 
 
 def test_expired_code_is_refused(base):
