@@ -8,6 +8,8 @@ core's migrations, and a plugin may declare ``MIGRATIONS`` on its module for lat
 import logging
 
 import peewee
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+from playhouse.migrate import migrate as schema_migrate
 
 from jhe_core import models as m
 from jhe_core.db import is_postgres
@@ -43,9 +45,8 @@ def _refresh_token_families(db):
     # Migration 1 creates the table from today's model, so a new database has the column already.
     table = m.RefreshToken._meta.table_name
     if "family" not in {column.name for column in db.get_columns(table)}:
-        from playhouse.migrate import migrate, PostgresqlMigrator, SqliteMigrator
         migrator = PostgresqlMigrator(db) if is_postgres(db) else SqliteMigrator(db)
-        migrate(migrator.add_column(table, "family", m.RefreshToken.family))
+        schema_migrate(migrator.add_column(table, "family", m.RefreshToken.family))
     db.execute_sql(f'CREATE INDEX IF NOT EXISTS "refresh_token_family" ON "{table}" ("family")')
 
 

@@ -52,7 +52,7 @@ def test_init_creates_data_directory_and_database(run, env):
 
 def test_migrate_reports_version(run):
     result = run("migrate")
-    assert result.exit_code == 0 and "core schema version 2" in result.output
+    assert result.exit_code == 0 and "core schema version 3" in result.output
 
 
 def test_seed_demo_twice_changes_nothing(run):
