@@ -10,7 +10,7 @@ import weakref
 
 import peewee
 
-from jhe_core.db import database
+from jhe_core.db import database, rows_planned_now
 
 
 class Prepared:
@@ -39,14 +39,8 @@ class Prepared:
         bound = list(params)
         for index, value_index in slots.items():
             bound[index] = values[value_index]
-        if self.plan_each_time and isinstance(db, peewee.PostgresqlDatabase):
-            # psycopg 3 prepares a statement after five runs, and PostgreSQL may then reuse a
-            # generic plan that ignores the values' selectivity: a search count went from 1 ms
-            # to 13 ms. Searches are planned with their values, every time.
-            with peewee.__exception_wrapper__:
-                cursor = db.cursor()
-                cursor.execute(sql, bound, prepare=False)
-                return cursor.fetchall()
+        if self.plan_each_time:  # searches: planned with their values, every time
+            return rows_planned_now(db, sql, bound)
         return db.execute_sql(sql, bound).fetchall()
 
     def first(self, *values):

@@ -195,13 +195,14 @@ class JHERequestValidator(RequestValidator):
                            .execute())
                 if not claimed:  # a concurrent request redeemed it first
                     raise errors.InvalidGrantError(request=request)
-            old_refresh = getattr(request, "jhe_refresh", None)
+            old_refresh, family = getattr(request, "jhe_refresh", None), None
             if request.grant_type == "refresh_token" and old_refresh is not None:
                 tokens.revoke_refresh_token(old_refresh)  # rotation: the old pair stops working
+                family = tokens.family_of(old_refresh)  # and the new one continues its line
             access_row, refresh_row = tokens.store_tokens(
                 self.config, access_token=token["access_token"], refresh_token=token.get("refresh_token"),
                 user=request.user, client=request.client, scopes=request.scopes, expires_in=token["expires_in"],
-                family=tokens.family_of(old_refresh) if request.grant_type == "refresh_token" and old_refresh else None)
+                family=family)
             if code_row is not None and request.grant_type == "authorization_code":
                 issued = {"access_token": access_row.id, "refresh_token": refresh_row.id if refresh_row else None}
                 (m.AuthorizationCode.update(claims=json.dumps({"issued": issued}))

@@ -30,7 +30,8 @@ except ImportError:  # optional: fhir.resources does all the work
 ENGINE_ENV = "JHE_FHIR_VALIDATOR_ENGINE"
 
 # Primitives, each at least as strict as fhir.resources' own rule for the type.
-_STRING = {"type": "string", "maxLength": 4096, "pattern": r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"}
+_STRING = {"type": "string", "maxLength": 4096,
+           "pattern": r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"}
 _URI = {"type": "string", "maxLength": 4096, "pattern": r"^[!-~]+$"}
 _CODE = {"type": "string", "maxLength": 256, "pattern": r"^[!-~]+(?: [!-~]+)*$"}
 _ID = {"type": "string", "pattern": r"^[A-Za-z0-9\-.]{1,64}$"}

@@ -26,10 +26,12 @@ import json
 from dataclasses import dataclass, field
 
 from jhe_core import models as m
+from jhe_core.db import rows_planned_now
 from jhe_core.errors import BadRequest, Conflict, Forbidden, Issue, JHEError, NotFound, Unprocessable
 from jhe_core.fhir import fast_observation
 from jhe_core.fhir.dates import DateFormatError, parse_instant, parse_range
 from jhe_core.permissions import allowed
+from jhe_core.prepared import as_instance
 from jhe_core.services.observation_store import store_candidates
 from jhe_core.ids import parse_id
 from jhe_core.services.codes import find as known_code
@@ -268,6 +270,9 @@ def _pydantic_issue(err) -> Issue:
     return Issue(message, "invalid" if err.get("type") != "extra_forbidden" else "structure", path)
 
 
+OBSERVATION_FIELDS = tuple(m.Observation._meta.sorted_fields)
+
+
 def stored_identifiers(identifiers) -> dict:
     """``{(system, value): Observation}`` for those of ``identifiers`` already stored."""
     by_system = {}
@@ -280,7 +285,11 @@ def stored_identifiers(identifiers) -> dict:
             chunk = values[start:start + 500]
             same_system = (m.Observation.identifier_system.is_null() if system is None
                            else m.Observation.identifier_system == system)
-            for row in m.Observation.select().where(same_system, m.Observation.identifier_value.in_(chunk)):
+            query = m.Observation.select(*OBSERVATION_FIELDS).where(
+                same_system, m.Observation.identifier_value.in_(chunk))
+            # planned with the table's size of now: a plan kept from when it was empty scans it
+            for values in rows_planned_now(m.Observation._meta.database, *query.sql()):
+                row = as_instance(m.Observation, OBSERVATION_FIELDS, values)
                 found[(row.identifier_system, row.identifier_value)] = row
     return found
 
