@@ -16,6 +16,7 @@ from jhe_core import models as m
 from jhe_core.db import is_postgres
 from jhe_core.errors import Conflict
 from jhe_core.fhir.dates import format_instant
+from jhe_core.services.table_statistics import first_statistics
 
 # The columns written, in INSERT order; ``id`` and ``resource`` are filled in once the id is known.
 _COLUMNS = ("id", "patient", "code", "data_source", "status", "effective_start", "effective_end",
@@ -74,6 +75,7 @@ def store_candidates(exchange, candidates, atomic, fail) -> list[_Stored]:
                 except peewee.IntegrityError:
                     fail(draft.index, Conflict("an Observation with this identifier already exists.",
                                                path="identifier"))
+    first_statistics.note(exchange.db, len(inserted))
     return [draft.stored(new_id) for draft, new_id in inserted]
 
 
