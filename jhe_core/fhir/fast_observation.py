@@ -96,4 +96,9 @@ _validator = _compile()
 def confirms(resource) -> bool:
     """True when ``resource`` has the plain shape and fhir.resources would accept it; False
     means "ask fhir.resources", not "invalid"."""
-    return _validator is not None and _validator.is_valid(resource)
+    if _validator is None:
+        return False
+    try:
+        return _validator.is_valid(resource)
+    except (ValueError, TypeError):  # not JSON (a caller passed datetime, bytes...): no verdict
+        return False

@@ -190,3 +190,15 @@ def test_the_fast_path_never_rejects_on_its_own():
     for resource in others:
         assert not fast_observation.confirms(resource)
         assert reference_accepts(resource)
+
+
+def test_values_that_are_not_json_go_to_the_reference():
+    """Values that are not JSON (a caller's mistake) make the engine raise; the fast path then
+    gives no verdict and fhir.resources answers as it did before (a datetime passes its
+    dateTime check)."""
+    import datetime
+    with_datetime = {**UPLOAD, "effectiveDateTime": datetime.datetime(2025, 3, 1, 8, tzinfo=datetime.timezone.utc)}
+    assert not fast_observation.confirms(with_datetime)
+    assert reference_accepts(with_datetime)
+    with_bytes = {**UPLOAD, "status": b"final"}
+    assert not fast_observation.confirms(with_bytes)
