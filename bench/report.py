@@ -225,9 +225,20 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
-    import sys
-    for name in sys.argv[1:]:
-        loaded = json.loads(Path(name).read_text())
-        loaded["_file"] = Path(name).name
+def main(argv=None) -> int:
+    import argparse
+    parser = argparse.ArgumentParser(prog="python -m bench.report",
+                                     description="Print benchmark results (JSON files) as Markdown tables.")
+    parser.add_argument("files", nargs="+", type=Path, help="results written by python -m bench.run")
+    for path in parser.parse_args(argv).files:
+        try:
+            loaded = json.loads(path.read_text())
+        except (OSError, ValueError) as error:
+            parser.error(f"{path}: {error}")
+        loaded["_file"] = path.name
         print(markdown(loaded) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
